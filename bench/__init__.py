@@ -1,0 +1,1 @@
+"""Benchmarks: `just bench` runs them and prints a table; targets are checked here, not in tests."""

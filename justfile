@@ -1,0 +1,43 @@
+# Kompass tasks. `just` alone runs the tests and the linters.
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+export UV_LINK_MODE := "copy"
+
+default: test lint
+
+# Install the locked dependencies into .venv (and nothing else).
+sync:
+    uv sync --frozen
+
+# Compile the message catalogs (.po -> .mo); compiled files are never committed.
+compile: sync
+    uv run --frozen pybabel compile --domain messages --directory locales --use-fuzzy=false --statistics 2>&1 | grep -v '^$' || true
+
+# Start the service with demo data on the embedded SQLite default (http://127.0.0.1:8000).
+run: compile
+    uv run --frozen kompass serve
+
+# Run the whole test suite; extra arguments go to pytest.
+test *args: compile
+    uv run --frozen pytest {{args}}
+
+# ruff + mypy --strict on service/.
+lint: sync
+    uv run --frozen ruff check .
+    uv run --frozen ruff format --check .
+    uv run --frozen mypy --strict service
+
+# Format the code in place.
+fmt: sync
+    uv run --frozen ruff format .
+    uv run --frozen ruff check --fix .
+
+# Benchmarks (speed and memory targets live here, not in tests).
+bench: compile
+    uv run --frozen python -m bench
+
+# Extract messages from Python and templates, update the nb/sv/en catalogs, compile them.
+i18n: sync
+    uv run --frozen pybabel extract --mapping-file babel.cfg --output-file locales/messages.pot --omit-header --no-location --sort-output --keywords N_ --project Kompass .
+    uv run --frozen pybabel update --domain messages --input-file locales/messages.pot --output-dir locales --omit-header --no-location --no-fuzzy-matching --ignore-obsolete
+    just compile

@@ -1,0 +1,64 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from jinja2 import Environment
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from service.i18n import compile_catalogs
+from service.questionnaires import Catalog
+from service.settings import Settings, ensure_secret
+from service.storage.db import Store
+from service.storage.migrations import migrate
+from service.web import errors, pages
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
+STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
+
+log = logging.getLogger("kompass")
+
+
+def _configure_jinja(engine: JinjaTemplateEngine) -> None:
+    env: Environment = engine.engine
+    env.add_extension("jinja2.ext.i18n")
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+
+
+def create_app(settings: Settings) -> Litestar:
+    """Build the Kompass ASGI app: migrate the database, load questionnaires, wire routes."""
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    settings = ensure_secret(settings)
+    compile_catalogs()
+    store = Store(settings.db_path)
+    applied = migrate(store.db())
+    if applied:
+        log.info("applied migrations: %s", ", ".join(applied))
+    catalog = Catalog(settings.questionnaire_path)
+
+    return Litestar(
+        route_handlers=[
+            pages.home,
+            pages.health,
+            create_static_files_router(path="/static", directories=[STATIC_DIR]),
+        ],
+        state=State({"settings": settings, "store": store, "catalog": catalog}),
+        template_config=TemplateConfig(
+            directory=TEMPLATE_DIR,
+            engine=JinjaTemplateEngine,
+            engine_callback=_configure_jinja,
+        ),
+        exception_handlers={Exception: errors.handle},
+        openapi_config=OpenAPIConfig(title="Kompass API", version="0.1.0", path="/schema"),
+        on_shutdown=[store.close],
+        debug=False,
+    )

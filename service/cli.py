@@ -1,0 +1,145 @@
+"""The ``kompass`` command: thin over the same functions the service uses.
+
+Exit codes: 0 success, 1 unexpected failure, 2 bad input (with file and location).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import msgspec
+
+from service.domain.questionnaire import summarize
+from service.questionnaires import QuestionnaireError, load_file, schema
+from service.settings import SettingsError, from_env
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Start the web service."""
+    import uvicorn
+
+    from service.app import create_app
+
+    settings = from_env()
+    host = args.host or settings.host
+    port = args.port or settings.port
+    settings = msgspec.structs.replace(settings, host=host, port=port)
+    app = create_app(settings)
+    print(f"Kompass is running on {settings.public_url}  (Ctrl+C stops it)")
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower())
+    return EXIT_OK
+
+
+def cmd_db_migrate(args: argparse.Namespace) -> int:
+    """Apply pending database migrations."""
+    from service.storage.db import open_database
+    from service.storage.migrations import migrate
+
+    settings = from_env()
+    db = open_database(settings.db_path)
+    try:
+        done = migrate(db)
+    finally:
+        db.close()
+    if done:
+        print(f"{settings.db}: applied {', '.join(done)}")
+    else:
+        print(f"{settings.db}: up to date")
+    return EXIT_OK
+
+
+def cmd_questionnaire_validate(args: argparse.Namespace) -> int:
+    """Validate definition files; print a summary per file or every problem."""
+    status = EXIT_OK
+    for raw in args.paths:
+        path = Path(raw)
+        try:
+            q = load_file(path)
+        except QuestionnaireError as exc:
+            for problem in exc.problems:
+                _err(str(problem))
+            status = EXIT_BAD_INPUT
+            continue
+        summary = summarize(q)
+        if args.json:
+            print(msgspec.json.encode(summary).decode())
+        else:
+            points = ", ".join(f"{k}: {v}" for k, v in summary.points_per_area.items())
+            complete = (
+                "complete"
+                if summary.missing_translations == 0
+                else (f"{summary.missing_translations} missing translations")
+            )
+            print(
+                f"{path}: {summary.id} {summary.version} — {summary.areas} areas, "
+                f"{summary.subquestions} sub-questions, {summary.indicators} indicators, "
+                f"{q.max_points} points (per area {points}); locales {', '.join(summary.locales)} "
+                f"{complete}"
+            )
+    return status
+
+
+def cmd_questionnaire_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of the questionnaire format."""
+    print(json.dumps(schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="kompass", description="Kompass: self-assessment on the Kommunekompasset model."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="start the web service")
+    serve.add_argument("--host", default=None, help="address to listen on (KOMPASS_HOST)")
+    serve.add_argument("--port", type=int, default=None, help="port to listen on (KOMPASS_PORT)")
+    serve.set_defaults(handler=cmd_serve)
+
+    db = sub.add_parser("db", help="database maintenance").add_subparsers(
+        dest="db_command", required=True
+    )
+    db.add_parser("migrate", help="apply pending migrations").set_defaults(handler=cmd_db_migrate)
+
+    q = sub.add_parser("questionnaire", help="questionnaire definitions").add_subparsers(
+        dest="q_command", required=True
+    )
+    validate = q.add_parser("validate", help="check definition files")
+    validate.add_argument("paths", nargs="+", metavar="PATH")
+    validate.add_argument("--json", action="store_true", help="one JSON summary per line")
+    validate.set_defaults(handler=cmd_questionnaire_validate)
+    q.add_parser("schema", help="print the JSON Schema").set_defaults(
+        handler=cmd_questionnaire_schema
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``kompass`` console script."""
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except SettingsError as exc:
+        _err(f"kompass: bad setting: {exc}")
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

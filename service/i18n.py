@@ -1,0 +1,142 @@
+"""Message catalogs, locale negotiation, and number/date formatting per locale.
+
+Text is translated at render time: each request (or PDF, or CLI run) gets a
+:class:`Translator` bound to its locale. Modules that define messages ahead of
+time only mark them with :func:`N_` so extraction finds them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LOCALE_DIR = PROJECT_ROOT / "locales"
+DOMAIN = "messages"
+SUPPORTED = ("nb", "sv", "en")
+FALLBACK = "en"
+
+# Browsers send several codes for Norwegian; Kompass serves Bokmål for all of them.
+_ALIASES = {"nb": "nb", "no": "nb", "nn": "nb", "sv": "sv", "en": "en"}
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional name extraction looks for
+    """Mark ``message`` for extraction without translating it yet."""
+    return message
+
+
+def supported(code: str | None) -> str | None:
+    """The supported locale for a language tag such as ``sv-FI`` or ``no``, if any."""
+    if not code:
+        return None
+    primary = code.strip().replace("_", "-").split("-")[0].lower()
+    return _ALIASES.get(primary)
+
+
+def parse_accept_language(header: str | None) -> list[str]:
+    """Supported locales named by an ``Accept-Language`` header, best first."""
+    if not header:
+        return []
+    weighted: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        locale = supported(tag)
+        if locale and quality > 0:
+            weighted.append((-quality, position, locale))
+    seen: list[str] = []
+    for _, _, locale in sorted(weighted):
+        if locale not in seen:
+            seen.append(locale)
+    return seen
+
+
+def negotiate(choice: str | None, accept_language: str | None, default: str) -> str:
+    """The user's explicit choice, else the browser's preference, else ``default``."""
+    chosen = supported(choice)
+    if chosen:
+        return chosen
+    preferred = parse_accept_language(accept_language)
+    if preferred:
+        return preferred[0]
+    return supported(default) or FALLBACK
+
+
+def compile_catalogs(locale_dir: Path = LOCALE_DIR) -> list[Path]:
+    """Compile every ``.po`` whose ``.mo`` is missing or older; return what was written."""
+    written: list[Path] = []
+    for po_path in sorted(locale_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=po_path.parent.parent.name)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+        written.append(mo_path)
+    return written
+
+
+@cache
+def _translations(locale: str) -> NullTranslations:
+    compile_catalogs()
+    return Translations.load(str(LOCALE_DIR), [locale], DOMAIN)
+
+
+class Translator:
+    """Gettext, plural forms and formatting bound to one locale."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = supported(locale) or FALLBACK
+        self._t = _translations(self.locale)
+
+    def gettext(self, message: str, **variables: Any) -> str:
+        """Translate ``message`` and fill its ``%(name)s`` placeholders."""
+        text = self._t.gettext(message)
+        return text % variables if variables else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **variables: Any) -> str:
+        """Translate with the plural form for ``n``; ``%(num)s`` is ``n``."""
+        text = self._t.ngettext(singular, plural, n)
+        return text % {"num": n, **variables}
+
+    __call__ = gettext
+
+    def number(self, value: float, digits: int = 1) -> str:
+        """A number with a fixed count of decimals: ``7,5`` in nb and sv, ``7.5`` in en."""
+        pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+        return format_decimal(value, format=pattern, locale=self.locale)
+
+    def date(self, value: dt.date, style: str = "long") -> str:
+        """A date as a reader of this locale writes it."""
+        return babel_format_date(value, format=style, locale=self.locale)
+
+    def datetime(self, value: dt.datetime, style: str = "medium") -> str:
+        """A date and time as a reader of this locale writes it."""
+        return babel_format_datetime(value, format=style, locale=self.locale)
+
+    @property
+    def language_name(self) -> str:
+        """The locale's own name for its language, e.g. ``norsk bokmål``."""
+        return Locale.parse(self.locale).get_display_name(self.locale) or self.locale
+
+
+@cache
+def translator(locale: str) -> Translator:
+    """A shared translator for ``locale`` (translators are immutable)."""
+    return Translator(locale)

@@ -1,0 +1,112 @@
+"""Service settings, read once from ``KOMPASS_*`` environment variables.
+
+Every setting is documented in ``docs/settings.md``; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated
+
+import msgspec
+
+from service.questionnaires import QUESTIONNAIRE_DIR
+
+PREFIX = "KOMPASS_"
+SECRET_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+
+
+class SettingsError(Exception):
+    """A setting has a value the service cannot start with."""
+
+
+class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """Everything the service needs to know about its environment."""
+
+    db: str = "kompass.db"
+    data_dir: str = "data"
+    secret_key: str = ""
+    host: str = "127.0.0.1"
+    port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 8000
+    base_url: str = ""
+    locale: Annotated[str, msgspec.Meta(pattern="^(nb|sv|en)$")] = "nb"
+    questionnaires: str = str(QUESTIONNAIRE_DIR)
+    max_upload_mb: Annotated[int, msgspec.Meta(ge=1, le=1024)] = 25
+    smtp_host: str = ""
+    smtp_port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 25
+    smtp_sender: str = "kompass@localhost"
+    log_level: Annotated[str, msgspec.Meta(pattern="^(DEBUG|INFO|WARNING|ERROR)$")] = "INFO"
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite file."""
+        return Path(self.db)
+
+    @property
+    def data_path(self) -> Path:
+        """The folder for evidence files, reports and the generated secret."""
+        return Path(self.data_dir)
+
+    @property
+    def questionnaire_path(self) -> Path:
+        """The folder of questionnaire definitions."""
+        return Path(self.questionnaires)
+
+    @property
+    def public_url(self) -> str:
+        """The address used in links sent to respondents."""
+        return self.base_url.rstrip("/") or f"http://{self.host}:{self.port}"
+
+
+def _env_name(field: str) -> str:
+    return PREFIX + field.upper()
+
+
+def setting_names() -> list[str]:
+    """Every environment variable the service reads, for docs and tests."""
+    return [_env_name(f) for f in Settings.__struct_fields__]
+
+
+def from_env(environ: Mapping[str, str] | None = None) -> Settings:
+    """Decode the ``KOMPASS_*`` variables; raise :class:`SettingsError` naming the bad one."""
+    env = os.environ if environ is None else environ
+    known = {_env_name(f): f for f in Settings.__struct_fields__}
+    unknown = sorted(k for k in env if k.startswith(PREFIX) and k not in known)
+    if unknown:
+        raise SettingsError(f"unknown setting {unknown[0]} (known: {', '.join(sorted(known))})")
+    raw = {known[k]: v for k, v in env.items() if k in known}
+    try:
+        settings = msgspec.convert(raw, Settings, strict=False)
+    except msgspec.ValidationError as exc:
+        message = str(exc)
+        field = message.rsplit("$.", 1)[-1].rstrip("`") if "$." in message else ""
+        name = _env_name(field) if field in Settings.__struct_fields__ else "settings"
+        value = raw.get(field, "")
+        detail = message.split(" - at ", maxsplit=1)[0]
+        raise SettingsError(f"{name}={value!r}: {detail}") from None
+    if not settings.questionnaire_path.is_dir():
+        raise SettingsError(
+            f"{_env_name('questionnaires')}={settings.questionnaires!r}: not a directory"
+        )
+    return settings
+
+
+def ensure_secret(settings: Settings) -> Settings:
+    """Fill an empty secret key from ``data_dir``, creating a random one on first start.
+
+    A fixed default would make every install's sessions forgeable; a per-install
+    random key kept beside the data survives restarts without any configuration.
+    """
+    if settings.secret_key:
+        if len(settings.secret_key) < 32:
+            raise SettingsError(f"{_env_name('secret_key')}: must be at least 32 characters")
+        return settings
+    settings.data_path.mkdir(parents=True, exist_ok=True)
+    path = settings.data_path / SECRET_FILE
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48), encoding="ascii")
+        path.chmod(0o600)
+    return msgspec.structs.replace(settings, secret_key=path.read_text(encoding="ascii").strip())

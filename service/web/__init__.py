@@ -1,0 +1,1 @@
+"""The HTTP edge: thin Litestar handlers over the domain, storage and report modules."""

@@ -1,0 +1,117 @@
+"""One mapping from errors to responses: JSON for the API, a localized page for browsers.
+
+Nothing unexpected reaches a user as a stack trace: unknown exceptions are logged
+with their traceback and answered with a generic, localized 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.response import Template
+from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
+    HTTP_401_UNAUTHORIZED,
+    HTTP_403_FORBIDDEN,
+    HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
+    HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
+
+from service.errors import KompassError
+from service.i18n import N_
+from service.web.context import render, request_translator
+
+log = logging.getLogger("kompass")
+
+STATUS_BY_KIND = {
+    "invalid": HTTP_400_BAD_REQUEST,
+    "not_found": HTTP_404_NOT_FOUND,
+    "forbidden": HTTP_403_FORBIDDEN,
+    "conflict": HTTP_409_CONFLICT,
+    "too_large": HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    "unsupported_type": HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+}
+
+GENERIC = {
+    HTTP_400_BAD_REQUEST: N_("The request could not be understood."),
+    HTTP_401_UNAUTHORIZED: N_("Please sign in to continue."),
+    HTTP_403_FORBIDDEN: N_("You do not have access to this page."),
+    HTTP_404_NOT_FOUND: N_("The page you asked for does not exist."),
+    405: N_("This action is not allowed here."),
+    HTTP_409_CONFLICT: N_("This cannot be done in the current state."),
+    HTTP_413_REQUEST_ENTITY_TOO_LARGE: N_("The upload is too large."),
+    HTTP_415_UNSUPPORTED_MEDIA_TYPE: N_("This type of content is not accepted."),
+    HTTP_500_INTERNAL_SERVER_ERROR: N_(
+        "Something went wrong on our side. Nothing you saved was lost."
+    ),
+}
+
+
+class ApiError(msgspec.Struct):
+    """Body of every API error response."""
+
+    status: int
+    error: str
+    message: str
+
+
+def _wants_json(request: Request[Any, Any, Any]) -> bool:
+    accept = request.headers.get("accept", "")
+    return request.url.path.startswith("/api/") or (
+        "application/json" in accept and "text/html" not in accept
+    )
+
+
+def _status_and_message(request: Request[Any, Any, Any], exc: Exception) -> tuple[int, str, str]:
+    t = request_translator(request)
+    if isinstance(exc, KompassError):
+        status = STATUS_BY_KIND[exc.kind]
+        return status, exc.kind, t.gettext(exc.message, **exc.params)
+    if isinstance(exc, ValidationException):
+        return HTTP_400_BAD_REQUEST, "invalid", t.gettext(GENERIC[HTTP_400_BAD_REQUEST])
+    if isinstance(exc, NotAuthorizedException):
+        return HTTP_401_UNAUTHORIZED, "unauthorized", t.gettext(GENERIC[HTTP_401_UNAUTHORIZED])
+    if isinstance(exc, PermissionDeniedException):
+        return HTTP_403_FORBIDDEN, "forbidden", t.gettext(GENERIC[HTTP_403_FORBIDDEN])
+    if isinstance(exc, NotFoundException):
+        return HTTP_404_NOT_FOUND, "not_found", t.gettext(GENERIC[HTTP_404_NOT_FOUND])
+    if isinstance(exc, HTTPException) and exc.status_code < HTTP_500_INTERNAL_SERVER_ERROR:
+        status = exc.status_code
+        message = GENERIC.get(status, GENERIC[HTTP_400_BAD_REQUEST])
+        return status, "invalid", t.gettext(message)
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return (
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "internal",
+        t.gettext(GENERIC[HTTP_500_INTERNAL_SERVER_ERROR]),
+    )
+
+
+def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Turn any exception into a localized 4xx/5xx response without internals."""
+    status, kind, message = _status_and_message(request, exc)
+    headers = getattr(exc, "headers", None) or {}
+    if _wants_json(request):
+        return Response(
+            ApiError(status=status, error=kind, message=message),
+            status_code=status,
+            media_type=MediaType.JSON,
+            headers=headers,
+        )
+    page: Template = render(
+        request, "error.html", status_code=status, status=status, message=message
+    )
+    return page

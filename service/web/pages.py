@@ -1,0 +1,47 @@
+"""Public pages: the start page and health."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Request, get
+from litestar.datastructures import State
+from litestar.response import Template
+
+from service.questionnaires import Catalog
+from service.storage.db import Store
+from service.storage.migrations import pending
+from service.web.context import render
+
+
+class Health(msgspec.Struct):
+    """Liveness and readiness of the service."""
+
+    status: str
+    database: str
+    pending_migrations: int
+    questionnaires: int
+
+
+@get("/health", sync_to_thread=True, tags=["system"])
+def health(state: State) -> Health:
+    """Report whether the database is reachable and migrated."""
+    store: Store = state.store
+    catalog: Catalog = state.catalog
+    db = store.db()
+    db.execute("SELECT 1").fetchone()
+    todo = len(pending(db))
+    return Health(
+        status="ok" if todo == 0 else "degraded",
+        database="ok",
+        pending_migrations=todo,
+        questionnaires=len(catalog.all()),
+    )
+
+
+@get("/", sync_to_thread=False, include_in_schema=False)
+def home(request: Request[Any, Any, Any], state: State) -> Template:
+    """The start page: what Kompass is and which questionnaires it offers."""
+    catalog: Catalog = state.catalog
+    return render(request, "home.html", questionnaires=catalog.all())

@@ -1,0 +1,90 @@
+"""Storage: pragmas, per-thread connections and forward-only migrations on real files."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from service.storage.db import Store, open_database
+from service.storage.migrations import applied, migrate, migrations, pending
+
+
+def test_pragmas(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "k.db")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+
+
+def test_migrate_empty_database_applies_all_in_order(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "k.db")
+    names = [m.name for m in migrations.pending(db)]
+    assert names == sorted(names), "migrations must be numbered in order"
+    assert migrate(db) == names
+    assert applied(db) == names
+    assert pending(db) == []
+    assert db["municipalities"].exists()
+
+
+def test_migrate_already_migrated_database_is_a_no_op(tmp_path: Path) -> None:
+    path = tmp_path / "k.db"
+    migrate(open_database(path))
+    db = open_database(path)
+    db["municipalities"].insert(
+        {"name": "Røros", "country": "NO", "locale": "nb", "created_at": "2026-01-01T00:00:00Z"}
+    )
+    before = list(db.query("SELECT * FROM _sqlite_migrations"))
+    assert migrate(db) == []
+    assert list(db.query("SELECT * FROM _sqlite_migrations")) == before
+    assert [r["name"] for r in db.query("SELECT name FROM municipalities")] == ["Røros"]
+
+
+def test_foreign_keys_and_checks_are_enforced(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "k.db")
+    migrate(db)
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute(
+            "INSERT INTO municipalities (name, country, locale, created_at) VALUES (?, ?, ?, ?)",
+            ["Oslo", "DK", "nb", "2026-01-01"],
+        )
+
+
+def test_each_thread_gets_its_own_connection(tmp_path: Path) -> None:
+    store = Store(tmp_path / "k.db")
+    migrate(store.db())
+    seen: list[int] = []
+
+    def work() -> None:
+        db = store.db()
+        assert db is store.db()
+        seen.append(id(db.conn))
+        with db.conn:
+            db.execute(
+                "INSERT INTO municipalities (name, country, locale, created_at) VALUES (?,?,?,?)",
+                ["Simrishamn", "SE", "sv", "2026-01-01"],
+            )
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(seen)) == 4
+    assert id(store.db().conn) not in seen
+    assert store.db().execute("SELECT count(*) FROM municipalities").fetchone()[0] == 4
+    store.close()
+
+
+def test_db_migrate_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from service.cli import main
+
+    monkeypatch.setenv("KOMPASS_DB", str(tmp_path / "cli.db"))
+    assert main(["db", "migrate"]) == 0
+    assert "applied 0001_municipalities" in capsys.readouterr().out
+    assert main(["db", "migrate"]) == 0
+    assert "up to date" in capsys.readouterr().out
