@@ -39,7 +39,8 @@ def main() -> int:
         name, seconds, target = bench()
         ok = seconds <= target
         failed += not ok
-        print(f"{name:45} {seconds * 1000:>8.1f}ms {target * 1000:>8.0f}ms {'ok' if ok else 'SLOW'}")
+        verdict = "ok" if ok else "SLOW"
+        print(f"{name:45} {seconds * 1000:>8.1f}ms {target * 1000:>8.0f}ms {verdict}")
     return 1 if failed else 0
 
 
