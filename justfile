@@ -11,7 +11,7 @@ sync:
 
 # Compile the message catalogs (.po -> .mo); compiled files are never committed.
 compile: sync
-    uv run --frozen pybabel compile --domain messages --directory locales --use-fuzzy=false --statistics 2>&1 | grep -v '^$' || true
+    uv run --frozen pybabel compile --domain messages --directory locales --statistics 2>&1 | grep -v '^$' || true
 
 # Start the service with demo data on the embedded SQLite default (http://127.0.0.1:8000).
 run: compile

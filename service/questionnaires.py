@@ -16,35 +16,14 @@ from typing import Any
 import msgspec
 import yaml
 
+from service.domain.benchmarks import ReferenceSet
 from service.domain.questionnaire import Problem, Questionnaire, check
+from service.locate import FileProblem, LineMap, Loader, resolve, split_validation_error
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUESTIONNAIRE_DIR = PROJECT_ROOT / "questionnaires"
+REFERENCE_SUBDIR = "references"
 SUFFIXES = (".yaml", ".yml")
-
-_LOADER_BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_LOADER_BASE):  # type: ignore[valid-type,misc]
-    """YAML 1.2-style booleans: ``NO`` (Norway) and ``no`` stay strings."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in _LOADER_BASE.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
-
-
-class FileProblem(msgspec.Struct, frozen=True):
-    """A problem in a questionnaire file, with a 1-based line number."""
-
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
 
 
 class QuestionnaireError(Exception):
@@ -55,58 +34,10 @@ class QuestionnaireError(Exception):
         self.problems = problems
 
 
-def _index_lines(
-    node: yaml.Node, path: str, lines: dict[str, int], dupes: list[tuple[str, int]]
-) -> None:
-    """Record the line of every value (and of every mapping key) by its JSON path."""
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            child = f"{path}.{key}"
-            if key in seen:
-                dupes.append((f"duplicate key '{key}'", key_node.start_mark.line + 1))
-            seen.add(key)
-            lines[child] = key_node.start_mark.line + 1
-            _index_lines(value_node, child, lines, dupes)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _index_lines(item, f"{path}[{i}]", lines, dupes)
+_UNKNOWN = re.compile(r"^object contains unknown field `(?P<field>[^`]+)`$")
 
 
-def _line_for(path: str, lines: dict[str, int]) -> int:
-    """The line of ``path`` or of its nearest located ancestor."""
-    candidate = path
-    while candidate:
-        if candidate in lines:
-            return lines[candidate]
-        cut = max(candidate.rfind("."), candidate.rfind("["))
-        if cut <= 0:
-            break
-        candidate = candidate[:cut]
-    return 1
-
-
-_AT = re.compile(r"^(?P<msg>.*) - at `(?P<path>\$[^`]*)`$")
-_UNKNOWN = re.compile(r"^Object contains unknown field `(?P<field>[^`]+)`$")
-
-
-def _resolve_path(data: Any, path: str) -> tuple[Any, str | int] | None:
-    """The container holding the value at ``path`` and its key, for pruning."""
-    parts = re.findall(r"\.([^.\[]+)|\[(\d+)\]", path.removeprefix("$"))
-    if not parts:
-        return None
-    container = data
-    for key, index in parts[:-1]:
-        container = container[key] if key else container[int(index)]
-    last_key, last_index = parts[-1]
-    return container, (last_key if last_key else int(last_index))
-
-
-def _decode(
-    data: Any, name: str, lines: dict[str, int]
-) -> tuple[Questionnaire | None, list[FileProblem]]:
+def _decode(data: Any, name: str, lines: LineMap) -> tuple[Questionnaire | None, list[FileProblem]]:
     """Decode, reporting unknown keys one by one; stop at the first type error."""
     problems: list[FileProblem] = []
     # Unknown keys are pruned and decoding retried so an author sees all of them at
@@ -115,26 +46,20 @@ def _decode(
         try:
             return msgspec.convert(data, Questionnaire), problems
         except msgspec.ValidationError as exc:
-            text = str(exc)
-            match = _AT.match(text)
-            msg, path = (match["msg"], match["path"]) if match else (text, "$")
+            msg, path = split_validation_error(exc)
             unknown = _UNKNOWN.match(msg)
             if unknown:
                 field_path = f"{path}.{unknown['field']}"
                 problems.append(
-                    FileProblem(
-                        name, _line_for(field_path, lines), f"unknown key '{unknown['field']}'"
-                    )
+                    FileProblem(name, lines.line(field_path), f"unknown key '{unknown['field']}'")
                 )
-                target = _resolve_path(data, field_path)
+                target = resolve(data, field_path)
                 if target is None:
                     return None, problems
                 container, key = target
                 del container[key]
                 continue
-            problems.append(
-                FileProblem(name, _line_for(path, lines), f"{path}: {msg[0].lower()}{msg[1:]}")
-            )
+            problems.append(FileProblem(name, lines.line(path), f"{path}: {msg}"))
             return None, problems
     return None, problems
 
@@ -142,8 +67,7 @@ def _decode(
 def load_text(text: str, name: str) -> Questionnaire:
     """Decode and check one definition; raise :class:`QuestionnaireError` listing every problem."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+        data = yaml.load(text, Loader=Loader)  # noqa: S506 - Loader derives from SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -152,12 +76,12 @@ def load_text(text: str, name: str) -> Questionnaire:
         ) from None
     except yaml.YAMLError as exc:
         raise QuestionnaireError([FileProblem(name, 1, f"invalid YAML: {exc}")]) from None
-    if node is None or not isinstance(data, dict):
+    if not isinstance(data, dict):
         raise QuestionnaireError([FileProblem(name, 1, "expected a mapping at the top level")])
-    lines: dict[str, int] = {}
-    dupes: list[tuple[str, int]] = []
-    _index_lines(node, "$", lines, dupes)
-    problems = [FileProblem(name, line, msg) for msg, line in dupes]
+    lines = LineMap(text)
+    problems = [
+        FileProblem(name, line, f"duplicate key '{key}'") for key, line in lines.duplicate_keys
+    ]
     questionnaire, decode_problems = _decode(data, name, lines)
     problems.extend(decode_problems)
     if questionnaire is not None:
@@ -167,8 +91,8 @@ def load_text(text: str, name: str) -> Questionnaire:
     return questionnaire
 
 
-def _locate(name: str, problems: Iterable[Problem], lines: dict[str, int]) -> list[FileProblem]:
-    return [FileProblem(name, _line_for(p.path, lines), p.message) for p in problems]
+def _locate(name: str, problems: Iterable[Problem], lines: LineMap) -> list[FileProblem]:
+    return [FileProblem(name, lines.line(p.path), p.message) for p in problems]
 
 
 def load_file(path: Path) -> Questionnaire:
@@ -185,8 +109,25 @@ def schema() -> dict[str, Any]:
     return msgspec.json.schema(Questionnaire)
 
 
+def load_references(path: Path) -> ReferenceSet:
+    """Load a reference-figures file; raise :class:`QuestionnaireError` with located problems."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=Loader)  # noqa: S506 - Loader derives from SafeLoader
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise QuestionnaireError([FileProblem(name, 1, f"cannot read file: {exc}")]) from None
+    try:
+        return msgspec.convert(data, ReferenceSet)
+    except msgspec.ValidationError as exc:
+        msg, at = split_validation_error(exc)
+        raise QuestionnaireError(
+            [FileProblem(name, LineMap(text).line(at), f"{at}: {msg}")]
+        ) from None
+
+
 class Catalog:
-    """The questionnaires a running service offers, keyed by id."""
+    """The questionnaires a running service offers, keyed by id, with their reference figures."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -200,10 +141,25 @@ class Catalog:
                     )
                 found[q.id] = q
         self._by_id = found
+        self._references: dict[str, ReferenceSet] = {}
+        for path in sorted((directory / REFERENCE_SUBDIR).glob("*")):
+            if path.suffix in SUFFIXES and path.is_file():
+                refs = load_references(path)
+                if refs.questionnaire not in found:
+                    raise QuestionnaireError(
+                        [FileProblem(str(path), 1, f"unknown questionnaire '{refs.questionnaire}'")]
+                    )
+                self._references[refs.questionnaire] = refs
 
     def get(self, questionnaire_id: str) -> Questionnaire | None:
         """The questionnaire with this id, if offered."""
         return self._by_id.get(questionnaire_id)
+
+    def references(self, questionnaire_id: str) -> ReferenceSet:
+        """The reference figures recorded for a questionnaire (possibly none)."""
+        return self._references.get(questionnaire_id) or ReferenceSet(
+            questionnaire=questionnaire_id
+        )
 
     def all(self) -> list[Questionnaire]:
         """Every offered questionnaire, ordered by id."""
