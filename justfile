@@ -38,6 +38,6 @@ bench: compile
 
 # Extract messages from Python and templates, update the nb/sv/en catalogs, compile them.
 i18n: sync
-    uv run --frozen pybabel extract --mapping-file babel.cfg --output-file locales/messages.pot --omit-header --no-location --sort-output --keywords N_ --project Kompass .
-    uv run --frozen pybabel update --domain messages --input-file locales/messages.pot --output-dir locales --omit-header --no-location --no-fuzzy-matching --ignore-obsolete
+    uv run --frozen pybabel extract --mapping-file babel.cfg --output-file locales/messages.pot --omit-header --no-location --sort-output --keywords N_ --keywords t --project Kompass .
+    uv run --frozen pybabel update --domain messages --input-file locales/messages.pot --output-dir locales --width 100 --no-fuzzy-matching --ignore-obsolete
     just compile

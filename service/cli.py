@@ -98,6 +98,43 @@ def cmd_questionnaire_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_score(args: argparse.Namespace) -> int:
+    """Score an answers file and print the full provisional result."""
+    from service.answers_file import AnswersFileError, load_answers
+    from service.domain.assessment import assess
+    from service.i18n import translator
+    from service.questionnaires import Catalog
+    from service.report.text import render_text
+
+    settings = from_env()
+    catalog = Catalog(settings.questionnaire_path)
+    q = catalog.get(args.questionnaire)
+    if q is None:
+        known = ", ".join(x.id for x in catalog.all())
+        _err(f"kompass: unknown questionnaire '{args.questionnaire}' (installed: {known})")
+        return EXIT_BAD_INPUT
+    try:
+        answers = load_answers(Path(args.answers), q)
+    except AnswersFileError as exc:
+        for problem in exc.problems:
+            _err(str(problem))
+        return EXIT_BAD_INPUT
+    result = assess(q, answers, catalog.references(q.id))
+    if args.format == "json":
+        sys.stdout.write(msgspec.json.encode(result).decode() + "\n")
+    else:
+        sys.stdout.write(render_text(q, result, translator(args.lang or q.default_locale)))
+    return EXIT_OK
+
+
+def cmd_answers_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of answers files."""
+    from service.answers_file import schema as answers_schema
+
+    print(json.dumps(answers_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(
@@ -124,6 +161,20 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=cmd_questionnaire_validate)
     q.add_parser("schema", help="print the JSON Schema").set_defaults(
         handler=cmd_questionnaire_schema
+    )
+
+    score = sub.add_parser("score", help="score an answers file")
+    score.add_argument("questionnaire", metavar="QUESTIONNAIRE_ID")
+    score.add_argument("answers", metavar="ANSWERS_FILE")
+    score.add_argument("--format", choices=["json", "text"], default="text")
+    score.add_argument("--lang", choices=["nb", "sv", "en"], default=None)
+    score.set_defaults(handler=cmd_score)
+
+    answers = sub.add_parser("answers", help="answers files").add_subparsers(
+        dest="a_command", required=True
+    )
+    answers.add_parser("schema", help="print the JSON Schema").set_defaults(
+        handler=cmd_answers_schema
     )
     return parser
 

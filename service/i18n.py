@@ -122,6 +122,13 @@ class Translator:
         pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
         return format_decimal(value, format=pattern, locale=self.locale)
 
+    def signed(self, value: float, digits: int = 1) -> str:
+        """A difference with its sign: ``+6,0`` / ``−6,0`` (true minus sign)."""
+        text = self.number(abs(value), digits)
+        if round(value, digits) == 0:
+            return text
+        return ("+" if value > 0 else "−") + text
+
     def date(self, value: dt.date, style: str = "long") -> str:
         """A date as a reader of this locale writes it."""
         return babel_format_date(value, format=style, locale=self.locale)

@@ -75,7 +75,7 @@ class LineMap:
         return 1
 
 
-_AT = re.compile(r"^(?P<msg>.*) - at `(?P<path>\$[^`]*)`$")
+_AT = re.compile(r"^(?P<msg>.*) - at (?:`key` in )?`(?P<path>\$[^`]*)`$")
 
 
 def split_validation_error(exc: msgspec.ValidationError) -> tuple[str, str]:

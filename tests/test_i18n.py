@@ -93,6 +93,8 @@ def test_every_message_has_nb_and_sv_translations(tmp_path: Path) -> None:
             str(pot),
             "--keywords",
             "N_",
+            "--keywords",
+            "t",
             "--omit-header",
             ".",
         ],

@@ -1,0 +1,343 @@
+"""Provisional scores: one respondent's indicator score, aggregation across respondents, roll-up.
+
+The method is explained for coordinators in ``docs/scoring.md``; every rule here has a
+paragraph there. In short:
+
+* An indicator's **fraction** (0–1) is the weighted mean of its applicable dimensions'
+  levels divided by the top level, where scope, results and evaluation are each capped
+  at the system/process level: what no system supports cannot earn points.
+* Across respondents, each dimension's level is the **median** of the levels given by the
+  roles meant to answer the indicator; the fraction is computed from those medians.
+* A sub-question's points are its maximum × the weighted mean fraction of its answered
+  indicators; areas and the total are sums, kept in tenths of a point so that they add up.
+* **Documented** scores count an indicator only when accepted evidence backs it.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable, Mapping
+
+import msgspec
+
+from service.domain.answers import AnswerSet, IndicatorAnswer, Status
+from service.domain.findings import Finding, classify
+from service.domain.questionnaire import Dimension, Indicator, Questionnaire
+
+DISAGREEMENT_LEVELS = 2  # respondents this many levels apart disagree
+# Two roles whose median fractions differ by at least one full level on every dimension
+# see the practice differently enough to report it.
+ROLE_GAP_LEVELS = 1.0
+
+
+def to_tenths(points: float) -> int:
+    """Points rounded half up to one decimal, as an integer count of tenths."""
+    return math.floor(points * 10 + 0.5 + 1e-9)
+
+
+def from_tenths(tenths: int) -> float:
+    """Tenths back to points with one decimal."""
+    return tenths / 10
+
+
+def answer_levels(answer: IndicatorAnswer, indicator: Indicator) -> dict[Dimension, int | None]:
+    """The levels an answer gives each applicable dimension (planned: all zero)."""
+    if answer.status is Status.PLANNED:
+        return dict.fromkeys(indicator.dimensions, 0)
+    return {d: answer.levels.get(d) for d in indicator.dimensions}
+
+
+def indicator_fraction(
+    q: Questionnaire, indicator: Indicator, levels: Mapping[Dimension, float | None]
+) -> float:
+    """The share (0–1) of an indicator's weight earned by these dimension levels.
+
+    Scope, results and evaluation are capped at the system level; an unknown level counts 0.
+    """
+    top = len(q.scale) - 1
+    weights = {d.id: d.weight for d in q.dimensions}
+    system = levels.get(Dimension.SYSTEM) or 0.0
+    total_weight = sum(weights[d] for d in indicator.dimensions)
+    earned = 0.0
+    for dim in indicator.dimensions:
+        level = levels.get(dim) or 0.0
+        effective = level if dim is Dimension.SYSTEM else min(level, system)
+        earned += weights[dim] * effective / top
+    return earned / total_weight
+
+
+def effective_levels(
+    indicator: Indicator, levels: Mapping[Dimension, float | None]
+) -> dict[Dimension, float]:
+    """Levels after the system cap, as they count in the score."""
+    system = levels.get(Dimension.SYSTEM) or 0.0
+    return {
+        d: (levels.get(d) or 0.0) if d is Dimension.SYSTEM else min(levels.get(d) or 0.0, system)
+        for d in indicator.dimensions
+    }
+
+
+class Spread(msgspec.Struct, frozen=True):
+    """Lowest and highest level given on one dimension."""
+
+    low: int
+    high: int
+
+
+class RoleGap(msgspec.Struct, frozen=True):
+    """One role rates a practice far above another."""
+
+    high_role: str
+    high_fraction: float
+    low_role: str
+    low_fraction: float
+
+
+class IndicatorResult(msgspec.Struct, kw_only=True):
+    """An indicator's combined result across the respondents meant to answer it."""
+
+    id: str
+    subquestion: str
+    area: int
+    max_points: float
+    respondents: int
+    dont_know: int
+    planned: int
+    levels: dict[Dimension, float]
+    unknown_dimensions: list[Dimension]
+    spread: dict[Dimension, Spread]
+    fraction: float | None
+    documented: bool
+    documented_fraction: float | None
+    disagreements: list[Dimension]
+    role_gap: RoleGap | None
+    finding: Finding | None
+    comments: list[str]
+
+    @property
+    def known(self) -> bool:
+        """Whether enough was answered to score the indicator."""
+        return self.fraction is not None
+
+
+class SubquestionResult(msgspec.Struct, kw_only=True):
+    """Points for a sub-question: claimed and documented, with coverage."""
+
+    id: str
+    area: int
+    max_points: int
+    points: float | None
+    documented_points: float | None
+    indicators: int
+    indicators_known: int
+    finding: Finding | None
+
+
+class AreaResult(msgspec.Struct, kw_only=True):
+    """Points for a focus area (at most 100)."""
+
+    number: int
+    max_points: int
+    points: float
+    documented_points: float
+    known_max_points: int
+    subquestions: int
+    subquestions_known: int
+    finding: Finding | None
+
+
+class Coverage(msgspec.Struct, kw_only=True):
+    """How much of the questionnaire the answers cover."""
+
+    respondents: int
+    respondents_by_role: dict[str, int]
+    indicators: int
+    indicators_known: int
+    subquestions: int
+    subquestions_known: int
+    answers: int
+    dont_know: int
+
+
+class Score(msgspec.Struct, kw_only=True):
+    """The full roll-up: total, areas, sub-questions and indicators."""
+
+    questionnaire: str
+    max_points: int
+    points: float
+    documented_points: float
+    areas: list[AreaResult]
+    subquestions: list[SubquestionResult]
+    indicators: list[IndicatorResult]
+    coverage: Coverage
+
+
+def _role_gap(per_role: Mapping[str, list[float]], top: int) -> RoleGap | None:
+    medians = {role: statistics.median(values) for role, values in per_role.items() if values}
+    if len(medians) < 2:
+        return None
+    # Sorting by (fraction, role) makes the pick independent of respondent order.
+    ordered = sorted(medians.items(), key=lambda item: (item[1], item[0]))
+    (low_role, low), (high_role, high) = ordered[0], ordered[-1]
+    if high - low + 1e-9 < ROLE_GAP_LEVELS / top:
+        return None
+    return RoleGap(high_role=high_role, high_fraction=high, low_role=low_role, low_fraction=low)
+
+
+def score_indicator(
+    q: Questionnaire,
+    indicator: Indicator,
+    area: int,
+    subquestion_id: str,
+    subquestion_max: int,
+    answers: Iterable[tuple[str, IndicatorAnswer]],
+) -> IndicatorResult:
+    """Combine the answers of eligible respondents, given as ``(role, answer)`` pairs."""
+    top = len(q.scale) - 1
+    by_dimension: dict[Dimension, list[int]] = {d: [] for d in indicator.dimensions}
+    per_role: dict[str, list[float]] = {}
+    respondents = dont_know = planned = 0
+    documented = False
+    comments: list[str] = []
+    for role, answer in answers:
+        if role not in indicator.roles:
+            continue
+        if answer.comment.strip():
+            comments.append(answer.comment.strip())
+        levels = answer_levels(answer, indicator)
+        if answer.status is Status.DONT_KNOW or levels.get(Dimension.SYSTEM) is None:
+            dont_know += 1
+            continue
+        respondents += 1
+        planned += answer.status is Status.PLANNED
+        documented = documented or answer.documented
+        for dim, level in levels.items():
+            if level is not None:
+                by_dimension[dim].append(level)
+        per_role.setdefault(role, []).append(indicator_fraction(q, indicator, levels))
+
+    levels_median = {d: float(statistics.median(v)) for d, v in by_dimension.items() if v}
+    unknown = [d for d, v in by_dimension.items() if not v]
+    fraction = indicator_fraction(q, indicator, levels_median) if respondents else None
+    spread = {d: Spread(min(v), max(v)) for d, v in by_dimension.items() if v}
+    disagreements = [d for d, s in spread.items() if s.high - s.low >= DISAGREEMENT_LEVELS]
+    documented_fraction = None if fraction is None else (fraction if documented else 0.0)
+    return IndicatorResult(
+        id=indicator.id,
+        subquestion=subquestion_id,
+        area=area,
+        max_points=subquestion_max * indicator.weight / 100,
+        respondents=respondents,
+        dont_know=dont_know,
+        planned=planned,
+        levels={d: levels_median.get(d, 0.0) for d in indicator.dimensions},
+        unknown_dimensions=unknown if respondents else [],
+        spread=spread,
+        fraction=fraction,
+        documented=documented,
+        documented_fraction=documented_fraction,
+        disagreements=disagreements,
+        role_gap=_role_gap(per_role, top),
+        finding=None if fraction is None else classify(fraction, q.thresholds),
+        comments=sorted(comments),  # independent of respondent order
+    )
+
+
+def _weighted_points(
+    q_max: int, weighted: list[tuple[int, float | None]]
+) -> tuple[float | None, int]:
+    known = [(w, f) for w, f in weighted if f is not None]
+    if not known:
+        return None, 0
+    total_weight = sum(w for w, _ in known)
+    value = q_max * sum(w * f for w, f in known if f is not None) / total_weight
+    return value, len(known)
+
+
+def score(q: Questionnaire, answers: AnswerSet) -> Score:
+    """Score a round: every indicator, sub-question, area and the total, claimed and documented."""
+    by_indicator: dict[str, list[tuple[str, IndicatorAnswer]]] = {}
+    respondents_by_role: dict[str, int] = {}
+    answer_count = dont_know_count = 0
+    for respondent in answers.respondents:
+        respondents_by_role[respondent.role] = respondents_by_role.get(respondent.role, 0) + 1
+        for answer in respondent.answers:
+            by_indicator.setdefault(answer.indicator, []).append((respondent.role, answer))
+            answer_count += 1
+            dont_know_count += answer.status is Status.DONT_KNOW
+
+    indicators: list[IndicatorResult] = []
+    subquestions: list[SubquestionResult] = []
+    areas: list[AreaResult] = []
+    for area in q.areas:
+        area_tenths = area_documented_tenths = known_max = known_subquestions = 0
+        for sq in area.subquestions:
+            results = [
+                score_indicator(
+                    q, ind, area.number, sq.id, sq.max_points, by_indicator.get(ind.id, [])
+                )
+                for ind in sq.indicators
+            ]
+            indicators.extend(results)
+            weights = [ind.weight for ind in sq.indicators]
+            claimed, known = _weighted_points(
+                sq.max_points, list(zip(weights, [r.fraction for r in results], strict=True))
+            )
+            documented, _ = _weighted_points(
+                sq.max_points,
+                list(zip(weights, [r.documented_fraction for r in results], strict=True)),
+            )
+            points = None if claimed is None else from_tenths(to_tenths(claimed))
+            documented_points = None if documented is None else from_tenths(to_tenths(documented))
+            if claimed is not None and documented is not None:
+                area_tenths += to_tenths(claimed)
+                area_documented_tenths += to_tenths(documented)
+                known_max += sq.max_points
+                known_subquestions += 1
+            subquestions.append(
+                SubquestionResult(
+                    id=sq.id,
+                    area=area.number,
+                    max_points=sq.max_points,
+                    points=points,
+                    documented_points=documented_points,
+                    indicators=len(sq.indicators),
+                    indicators_known=known,
+                    finding=None
+                    if claimed is None
+                    else classify(claimed / sq.max_points, q.thresholds),
+                )
+            )
+        area_max = sum(sq.max_points for sq in area.subquestions)
+        areas.append(
+            AreaResult(
+                number=area.number,
+                max_points=area_max,
+                points=from_tenths(area_tenths),
+                documented_points=from_tenths(area_documented_tenths),
+                known_max_points=known_max,
+                subquestions=len(area.subquestions),
+                subquestions_known=known_subquestions,
+                finding=classify(area_tenths / 10 / known_max, q.thresholds) if known_max else None,
+            )
+        )
+    return Score(
+        questionnaire=q.id,
+        max_points=q.max_points,
+        points=from_tenths(sum(to_tenths(a.points) for a in areas)),
+        documented_points=from_tenths(sum(to_tenths(a.documented_points) for a in areas)),
+        areas=areas,
+        subquestions=subquestions,
+        indicators=indicators,
+        coverage=Coverage(
+            respondents=len(answers.respondents),
+            respondents_by_role=dict(sorted(respondents_by_role.items())),
+            indicators=len(indicators),
+            indicators_known=sum(1 for r in indicators if r.known),
+            subquestions=len(subquestions),
+            subquestions_known=sum(1 for s in subquestions if s.points is not None),
+            answers=answer_count,
+            dont_know=dont_know_count,
+        ),
+    )
