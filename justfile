@@ -15,6 +15,7 @@ compile: sync
 
 # Start the service with demo data on the embedded SQLite default (http://127.0.0.1:8000).
 run: compile
+    uv run --frozen kompass demo
     uv run --frozen kompass serve
 
 # Run the whole test suite; extra arguments go to pytest.
@@ -38,6 +39,6 @@ bench: compile
 
 # Extract messages from Python and templates, update the nb/sv/en catalogs, compile them.
 i18n: sync
-    uv run --frozen pybabel extract --mapping-file babel.cfg --output-file locales/messages.pot --omit-header --no-location --sort-output --keywords N_ --keywords t --project Kompass .
+    uv run --frozen pybabel extract --mapping-file babel.cfg --output-file locales/messages.pot --omit-header --no-location --sort-output --keywords N_ --keywords t --keywords InvalidInput --keywords NotFound --keywords Forbidden --keywords Conflict --keywords TooLarge --keywords UnsupportedType --keywords KompassError --keywords DialogError --project Kompass .
     uv run --frozen pybabel update --domain messages --input-file locales/messages.pot --output-dir locales --width 100 --no-fuzzy-matching --ignore-obsolete
     just compile

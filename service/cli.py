@@ -135,6 +135,75 @@ def cmd_answers_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Create demo data (once) and print how to sign in."""
+    from service.demo import create_demo
+    from service.questionnaires import Catalog
+    from service.settings import ensure_secret
+    from service.storage.db import open_database
+    from service.storage.migrations import migrate
+
+    settings = ensure_secret(from_env())
+    db = open_database(settings.db_path)
+    try:
+        migrate(db)
+        info = create_demo(db, Catalog(settings.questionnaire_path), settings)
+    finally:
+        db.close()
+    print("Demo data " + ("created" if info.created else "already present") + f" in {settings.db}.")
+    print(f"Sign in at {settings.public_url}/login as {info.email} with password {info.password}")
+    for name, link in info.rounds:
+        print(f"Answer as a unit leader in '{name}': {link}")
+    return EXIT_OK
+
+
+def cmd_create_municipality(args: argparse.Namespace) -> int:
+    """Register a municipality."""
+    from service.errors import KompassError
+    from service.storage import accounts
+    from service.storage.db import open_database
+    from service.storage.migrations import migrate
+
+    settings = from_env()
+    db = open_database(settings.db_path)
+    try:
+        migrate(db)
+        municipality = accounts.create_municipality(db, args.name, args.country, args.locale)
+    except KompassError as exc:
+        _err(f"kompass: {exc}")
+        return EXIT_BAD_INPUT
+    finally:
+        db.close()
+    print(f"Created municipality {municipality.id}: {municipality.name}")
+    return EXIT_OK
+
+
+def cmd_create_coordinator(args: argparse.Namespace) -> int:
+    """Create a coordinator account; the password is read from stdin or prompted for."""
+    import getpass
+
+    from service.errors import KompassError
+    from service.storage import accounts
+    from service.storage.db import open_database
+    from service.storage.migrations import migrate
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
+    settings = from_env()
+    db = open_database(settings.db_path)
+    try:
+        migrate(db)
+        coordinator = accounts.create_coordinator(
+            db, args.municipality, args.email, password, args.name
+        )
+    except KompassError as exc:
+        _err(f"kompass: {exc}")
+        return EXIT_BAD_INPUT
+    finally:
+        db.close()
+    print(f"Created coordinator {coordinator.id}: {coordinator.email}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(
@@ -169,6 +238,27 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--format", choices=["json", "text"], default="text")
     score.add_argument("--lang", choices=["nb", "sv", "en"], default=None)
     score.set_defaults(handler=cmd_score)
+
+    sub.add_parser("demo", help="create demo data and print how to sign in").set_defaults(
+        handler=cmd_demo
+    )
+
+    admin = sub.add_parser("admin", help="first setup").add_subparsers(
+        dest="admin_command", required=True
+    )
+    municipality = admin.add_parser("create-municipality", help="register a municipality")
+    municipality.add_argument("name")
+    municipality.add_argument("--country", choices=["NO", "SE"], required=True)
+    municipality.add_argument("--locale", choices=["nb", "sv", "en"], required=True)
+    municipality.set_defaults(handler=cmd_create_municipality)
+    coordinator = admin.add_parser("create-coordinator", help="create a coordinator account")
+    coordinator.add_argument("--municipality", type=int, required=True, metavar="ID")
+    coordinator.add_argument("--email", required=True)
+    coordinator.add_argument("--name", default="")
+    coordinator.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    coordinator.set_defaults(handler=cmd_create_coordinator)
 
     answers = sub.add_parser("answers", help="answers files").add_subparsers(
         dest="a_command", required=True

@@ -20,6 +20,10 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
+from service.domain.messages import N_
+
+__all__ = ["N_", "Translator", "negotiate", "translator"]
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCALE_DIR = PROJECT_ROOT / "locales"
 DOMAIN = "messages"
@@ -28,11 +32,6 @@ FALLBACK = "en"
 
 # Browsers send several codes for Norwegian; Kompass serves Bokmål for all of them.
 _ALIASES = {"nb": "nb", "no": "nb", "nn": "nb", "sv": "sv", "en": "en"}
-
-
-def N_(message: str) -> str:  # noqa: N802 - the conventional name extraction looks for
-    """Mark ``message`` for extraction without translating it yet."""
-    return message
 
 
 def supported(code: str | None) -> str | None:

@@ -101,14 +101,19 @@ class Server:
             self.process.stdout.close()
 
 
+def server_env(tmp_path: Path, questionnaires: Path, **extra: str) -> dict[str, str]:
+    """Environment for a served instance with its own database and data folder."""
+    return {
+        "KOMPASS_DB": str(tmp_path / "served.db"),
+        "KOMPASS_DATA_DIR": str(tmp_path / "served-data"),
+        "KOMPASS_QUESTIONNAIRES": str(questionnaires),
+        **extra,
+    }
+
+
 @pytest.fixture
 def server(tmp_path: Path, example_dir: Path) -> Iterator[Server]:
     """A real ``kompass serve`` on a free port with a temporary database."""
-    env = {
-        "KOMPASS_DB": str(tmp_path / "served.db"),
-        "KOMPASS_DATA_DIR": str(tmp_path / "served-data"),
-        "KOMPASS_QUESTIONNAIRES": str(example_dir),
-    }
-    srv = Server(env, free_port())
+    srv = Server(server_env(tmp_path, example_dir), free_port())
     yield srv
     srv.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +83,10 @@ def test_translation_and_plural() -> None:
 def test_every_message_has_nb_and_sv_translations(tmp_path: Path) -> None:
     """Extract afresh from service/ and templates/; every message must be translated."""
     pot = tmp_path / "messages.pot"
+    # The keywords are read from the justfile's extraction command: one source of truth.
+    justfile = (ROOT / "justfile").read_text(encoding="utf-8")
+    keywords = re.findall(r"--keywords (\S+)", justfile)
+    assert "N_" in keywords
     pybabel = Path(sys.executable).parent / "pybabel"
     subprocess.run(
         [
@@ -91,10 +96,7 @@ def test_every_message_has_nb_and_sv_translations(tmp_path: Path) -> None:
             "babel.cfg",
             "--output-file",
             str(pot),
-            "--keywords",
-            "N_",
-            "--keywords",
-            "t",
+            *[arg for k in keywords for arg in ("--keywords", k)],
             "--omit-header",
             ".",
         ],

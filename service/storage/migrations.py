@@ -30,6 +30,115 @@ def m0001_municipalities(db: sqlite_utils.Database) -> None:
     )
 
 
+_M0002 = (
+    """
+CREATE TABLE coordinators (
+            id INTEGER PRIMARY KEY,
+            municipality_id INTEGER NOT NULL REFERENCES municipalities(id),
+            email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            name TEXT NOT NULL DEFAULT '',
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+    """,
+    """
+CREATE TABLE rounds (
+            id INTEGER PRIMARY KEY,
+            municipality_id INTEGER NOT NULL REFERENCES municipalities(id),
+            name TEXT NOT NULL,
+            questionnaire_id TEXT NOT NULL,
+            locale TEXT NOT NULL CHECK (locale IN ('nb', 'sv', 'en')),
+            deadline TEXT,
+            status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'open', 'closed')),
+            created_at TEXT NOT NULL,
+            opened_at TEXT,
+            closed_at TEXT
+        )
+    """,
+    """
+CREATE INDEX rounds_municipality ON rounds(municipality_id)
+    """,
+    """
+CREATE TABLE respondents (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            role TEXT NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT,
+            emailed_at TEXT,
+            last_seen_at TEXT,
+            position_indicator TEXT,
+            position_step TEXT
+        )
+    """,
+    """
+CREATE INDEX respondents_round ON respondents(round_id)
+    """,
+    """
+CREATE TABLE answers (
+            id INTEGER PRIMARY KEY,
+            respondent_id INTEGER NOT NULL REFERENCES respondents(id),
+            indicator_id TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('answered', 'planned', 'dont_know')),
+            levels TEXT NOT NULL DEFAULT '{}',
+            comment TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+    """,
+    """
+CREATE INDEX answers_current ON answers(respondent_id, indicator_id, id)
+    """,
+    """
+CREATE TRIGGER answers_no_update BEFORE UPDATE ON answers
+        BEGIN SELECT RAISE(ABORT, 'answers are append-only'); END
+    """,
+    """
+CREATE TRIGGER answers_no_delete BEFORE DELETE ON answers
+        BEGIN SELECT RAISE(ABORT, 'answers are append-only'); END
+    """,
+    """
+CREATE TABLE evidence (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            respondent_id INTEGER NOT NULL REFERENCES respondents(id),
+            indicator_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('file', 'link')),
+            sha256 TEXT,
+            size INTEGER,
+            media_type TEXT,
+            filename TEXT NOT NULL DEFAULT '',
+            url TEXT,
+            title TEXT NOT NULL DEFAULT '',
+            effective_date TEXT,
+            uploaded_at TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'submitted'
+                CHECK (state IN ('submitted', 'accepted', 'rejected')),
+            review_comment TEXT NOT NULL DEFAULT '',
+            reviewed_at TEXT,
+            reviewed_by INTEGER REFERENCES coordinators(id)
+        )
+    """,
+    """
+CREATE INDEX evidence_round ON evidence(round_id, state)
+    """,
+    """
+CREATE INDEX evidence_answer ON evidence(respondent_id, indicator_id)
+    """,
+)
+
+
+@migrations(name="0002_assessment_rounds")
+def m0002_assessment_rounds(db: sqlite_utils.Database) -> None:
+    """Coordinators, rounds, invited respondents, append-only answers and evidence."""
+    # One statement at a time: executescript() would commit the migration's transaction.
+    for statement in _M0002:
+        db.execute(statement)
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations not yet applied to ``db``."""
     return [m.name for m in migrations.pending(db)]

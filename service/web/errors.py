@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 import msgspec
 from litestar import MediaType, Request, Response
@@ -18,7 +19,7 @@ from litestar.exceptions import (
     PermissionDeniedException,
     ValidationException,
 )
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
     HTTP_401_UNAUTHORIZED,
@@ -60,6 +61,12 @@ GENERIC = {
 }
 
 
+CSRF_FAILED = N_(
+    "The form has expired or was not sent from Kompass. Reload the page and try again."
+)
+INVALID_FIELD = N_("The request could not be understood: %(field)s is missing or invalid.")
+
+
 class ApiError(msgspec.Struct):
     """Body of every API error response."""
 
@@ -81,9 +88,20 @@ def _status_and_message(request: Request[Any, Any, Any], exc: Exception) -> tupl
         status = STATUS_BY_KIND[exc.kind]
         return status, exc.kind, t.gettext(exc.message, **exc.params)
     if isinstance(exc, ValidationException):
+        fields = [
+            str(e.get("key")) for e in (exc.extra or []) if isinstance(e, dict) and e.get("key")
+        ]
+        if fields:
+            return (
+                HTTP_400_BAD_REQUEST,
+                "invalid",
+                t.gettext(INVALID_FIELD, field=", ".join(fields)),
+            )
         return HTTP_400_BAD_REQUEST, "invalid", t.gettext(GENERIC[HTTP_400_BAD_REQUEST])
     if isinstance(exc, NotAuthorizedException):
         return HTTP_401_UNAUTHORIZED, "unauthorized", t.gettext(GENERIC[HTTP_401_UNAUTHORIZED])
+    if isinstance(exc, PermissionDeniedException) and "CSRF" in str(exc.detail):
+        return HTTP_403_FORBIDDEN, "csrf", t.gettext(CSRF_FAILED)
     if isinstance(exc, PermissionDeniedException):
         return HTTP_403_FORBIDDEN, "forbidden", t.gettext(GENERIC[HTTP_403_FORBIDDEN])
     if isinstance(exc, NotFoundException):
@@ -104,6 +122,9 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """Turn any exception into a localized 4xx/5xx response without internals."""
     status, kind, message = _status_and_message(request, exc)
     headers = getattr(exc, "headers", None) or {}
+    if status == HTTP_401_UNAUTHORIZED and not _wants_json(request):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/login?{urlencode({'next': target})}", status_code=303)
     if _wants_json(request):
         return Response(
             ApiError(status=status, error=kind, message=message),

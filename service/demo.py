@@ -1,0 +1,158 @@
+"""Demo data: a municipality with rounds on both questionnaires, realistic answers and evidence."""
+
+from __future__ import annotations
+
+import msgspec
+import sqlite_utils
+
+from service.domain.answers import IndicatorAnswer
+from service.domain.synthetic import NORMAL, WEAK, Profile, synthetic_answers
+from service.errors import NotFound
+from service.questionnaires import Catalog
+from service.settings import Settings
+from service.storage import accounts, answers, evidence, respondents, rounds
+from service.storage.evidence_files import EvidenceSink
+
+DEMO_NAME = "Demo kommune"
+DEMO_EMAIL = "demo@kompass.example"
+DEMO_PASSWORD = "kompass-demo-2026"  # noqa: S105 - published demo credentials
+DEMO_RESPONDENT = "Demo-respondent"
+PER_ROLE = {
+    "mayor": 2,
+    "chief_executive": 1,
+    "department_head": 3,
+    "staff_leader": 2,
+    "unit_leader": 6,
+    "union_rep": 2,
+}
+
+# Small documents a municipality would upload, as plain text (content-typed on upload).
+DOCUMENTS = {
+    "1.1.2": ("Kommunikasjonsstrategi 2024–2027", "2024-03-14"),
+    "3.2.1": ("Økonomiplan med handlingsprogram 2026–2029", "2025-12-11"),
+    "6.1.1": ("Arbeidsgiverstrategi", "2023-06-20"),
+    "7.2.1": ("Rutine for avvikshåndtering", "2022-09-01"),
+}
+
+
+class DemoInfo(msgspec.Struct, kw_only=True):
+    """What `kompass demo` prints."""
+
+    created: bool
+    email: str
+    password: str
+    rounds: list[tuple[str, str]]  # (round name, a respondent link)
+
+
+def _save_answers(
+    db: sqlite_utils.Database,
+    rnd: rounds.Round,
+    answer_set_respondents: list[tuple[str, list[IndicatorAnswer]]],
+) -> list[int]:
+    ids = []
+    for role, given in answer_set_respondents:
+        record, _ = respondents.invite(db, rnd.id, role)
+        ids.append(record.id)
+        for answer in given:
+            answers.save(db, record.id, msgspec.structs.replace(answer, evidence=[]), author="demo")
+    return ids
+
+
+def _add_documents(
+    db: sqlite_utils.Database, settings: Settings, rnd: rounds.Round, respondent_id: int
+) -> None:
+    coordinator_id = db.execute(
+        "SELECT id FROM coordinators WHERE email = ?", [DEMO_EMAIL]
+    ).fetchone()[0]
+    for number, (indicator, (title, date)) in enumerate(DOCUMENTS.items()):
+        sink = EvidenceSink(settings.data_path / "evidence", settings.max_upload_mb * 1024 * 1024)
+        sink.write(f"{title}\nVedtatt {date}.\n\nDemodokument laget av Kompass.\n".encode())
+        stored = sink.finish()
+        record = evidence.add_file(
+            db, rnd.id, respondent_id, indicator, stored, f"{title}.txt", title, date
+        )
+        if number < 3:
+            evidence.review(
+                db, rnd.id, record.id, evidence.ReviewState.ACCEPTED, "", coordinator_id
+            )
+
+
+def _round(
+    db: sqlite_utils.Database,
+    catalog: Catalog,
+    municipality_id: int,
+    name: str,
+    questionnaire_id: str,
+    profile: Profile,
+    seed: int,
+    *,
+    close: bool,
+) -> tuple[rounds.Round, list[int]]:
+    q = catalog.get(questionnaire_id)
+    if q is None:
+        raise NotFound("The questionnaire of this round is no longer installed.")
+    rnd = rounds.create_round(db, municipality_id, name, q.id, q.default_locale, None)
+    rnd = rounds.open_round(db, rnd)
+    synthetic = synthetic_answers(q, profile, PER_ROLE, seed=seed)
+    ids = _save_answers(db, rnd, [(r.role, r.answers) for r in synthetic.respondents])
+    if close:
+        rnd = rounds.close_round(db, rnd)
+    return rnd, ids
+
+
+def create_demo(db: sqlite_utils.Database, catalog: Catalog, settings: Settings) -> DemoInfo:
+    """Create the demo data once; on later runs only hand out fresh respondent links."""
+    row = db.execute(
+        "SELECT municipality_id FROM coordinators WHERE email = ?", [DEMO_EMAIL]
+    ).fetchone()
+    created = row is None
+    if created:
+        municipality = accounts.create_municipality(db, DEMO_NAME, "NO", "nb")
+        accounts.create_coordinator(
+            db, municipality.id, DEMO_EMAIL, DEMO_PASSWORD, "Demo-koordinator"
+        )
+        _round(
+            db,
+            catalog,
+            municipality.id,
+            "Egenvurdering 2024",
+            "kommunekompasset-2.1",
+            WEAK,
+            3,
+            close=True,
+        )
+        no_round, ids = _round(
+            db,
+            catalog,
+            municipality.id,
+            "Egenvurdering 2026",
+            "kommunekompasset-2.1",
+            NORMAL,
+            6,
+            close=False,
+        )
+        _add_documents(db, settings, no_round, ids[1])
+        _round(
+            db,
+            catalog,
+            municipality.id,
+            "Kommunkompassen 2026",
+            "kommunkompassen",
+            NORMAL,
+            8,
+            close=False,
+        )
+        municipality_id = municipality.id
+    else:
+        municipality_id = row[0]
+    links = []
+    for rnd in rounds.list_rounds(db, municipality_id):
+        if rnd.closed:
+            continue
+        existing = [r for r in respondents.list_for_round(db, rnd.id) if r.name == DEMO_RESPONDENT]
+        if existing:
+            _, token = respondents.reissue(db, rnd.id, existing[0].id)
+        else:
+            _, token = respondents.invite(db, rnd.id, "unit_leader", DEMO_RESPONDENT)
+        links.append((rnd.name, f"{settings.public_url}/r/{token}"))
+    return DemoInfo(created=created, email=DEMO_EMAIL, password=DEMO_PASSWORD, rounds=links)

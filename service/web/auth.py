@@ -1,0 +1,86 @@
+"""Coordinator sign-in with server-side sessions; every coordinator page depends on it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from litestar import Request, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import QueryParameter, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from service.errors import NotFound
+from service.storage import accounts
+from service.storage.db import Store
+from service.web.context import render, request_translator
+
+SESSION_KEY = "coordinator_id"
+# Handlers take the signed-in coordinator as this explicitly named dependency.
+SignedIn = NamedDependency[accounts.Coordinator]
+
+
+def current_coordinator(request: Request[Any, Any, Any], state: State) -> accounts.Coordinator:
+    """The signed-in coordinator; 401 (a redirect to sign-in for browsers) otherwise."""
+    coordinator_id = request.session.get(SESSION_KEY) if request.session else None
+    if not isinstance(coordinator_id, int):
+        raise NotAuthorizedException()
+    store: Store = state.store
+    try:
+        return accounts.get_coordinator(store.db(), coordinator_id)
+    except NotFound:
+        request.clear_session()
+        raise NotAuthorizedException() from None
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths are followed after sign-in (no open redirect)."""
+    if not target:
+        return "/rounds"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/rounds"
+    return target
+
+
+@get("/login", sync_to_thread=False, include_in_schema=False)
+def login_page(
+    request: Request[Any, Any, Any],
+    next_path: Annotated[str | None, QueryParameter(name="next")] = None,
+) -> Template:
+    """The sign-in form."""
+    return render(request, "login.html", next=_safe_next(next_path), error=None, email="")
+
+
+@post("/login", sync_to_thread=True, include_in_schema=False, status_code=303)
+def login(
+    request: Request[Any, Any, Any],
+    state: State,
+    data: URLEncodedBody[dict[str, str]],
+) -> Redirect | Template:
+    """Check the credentials; start a session on success."""
+    store: Store = state.store
+    email = data.get("email", "")
+    coordinator = accounts.authenticate(store.db(), email, data.get("password", ""))
+    if coordinator is None:
+        t = request_translator(request)
+        return render(
+            request,
+            "login.html",
+            status_code=401,
+            next=_safe_next(data.get("next")),
+            error=t("The e-mail address or password is wrong."),
+            email=email,
+        )
+    request.clear_session()
+    request.set_session({SESSION_KEY: coordinator.id})
+    return Redirect(_safe_next(data.get("next")), status_code=303)
+
+
+@post("/logout", sync_to_thread=False, include_in_schema=False, status_code=303)
+def logout(request: Request[Any, Any, Any]) -> Redirect:
+    """End the session."""
+    request.clear_session()
+    return Redirect("/", status_code=303)
