@@ -18,8 +18,25 @@ run: compile
     uv run --frozen kompass demo
     uv run --frozen kompass serve
 
+# Debian's Chromium (browser tests) and poppler-utils (PDF page images), installed when missing.
+system-deps:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    missing=()
+    command -v chromium >/dev/null || missing+=(chromium)
+    command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+    fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+    if [ ${#missing[@]} -gt 0 ]; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+        else
+            echo "Please install: ${missing[*]} (e.g. sudo apt-get install ${missing[*]})" >&2
+            exit 1
+        fi
+    fi
+
 # Run the whole test suite; extra arguments go to pytest.
-test *args: compile
+test *args: compile system-deps
     uv run --frozen pytest {{args}}
 
 # ruff + mypy --strict on service/.

@@ -132,6 +132,15 @@ class Translator:
         """A date as a reader of this locale writes it."""
         return babel_format_date(value, format=style, locale=self.locale)
 
+    def isodate(self, value: str | None, style: str = "medium") -> str:
+        """A stored ISO date (``2024-01-10``) as this locale writes it; a dash when empty."""
+        if not value:
+            return "–"
+        try:
+            return self.date(dt.date.fromisoformat(value[:10]), style)
+        except ValueError:
+            return value
+
     def datetime(self, value: dt.datetime, style: str = "medium") -> str:
         """A date and time as a reader of this locale writes it."""
         return babel_format_datetime(value, format=style, locale=self.locale)

@@ -226,7 +226,15 @@ class CoordinatorPages(Controller):
         round_id: FromPath[int],
     ) -> Template:
         """The round overview: progress, invitations, evidence to review, provisional result."""
-        return self._page(request, state, coordinator, self._round(state, coordinator, round_id))
+        rnd = self._round(state, coordinator, round_id)
+        shown = request.session.get(NEW_LINK) if request.session else None
+        new_link = None
+        if isinstance(shown, dict) and shown.get("round") == rnd.id:
+            store: Store = state.store
+            record = respondents.get(store.db(), rnd.id, int(shown["respondent"]))
+            new_link = (record, str(shown["link"]))
+            request.set_session({k: v for k, v in request.session.items() if k != NEW_LINK})
+        return self._page(request, state, coordinator, rnd, new_link=new_link)
 
     @post("/{round_id:int}/open", sync_to_thread=True, status_code=303)
     def open_round(self, state: State, coordinator: SignedIn, round_id: FromPath[int]) -> Redirect:
@@ -242,7 +250,7 @@ class CoordinatorPages(Controller):
         rounds.close_round(store.db(), self._round(state, coordinator, round_id))
         return Redirect(f"/rounds/{round_id}", status_code=303)
 
-    @post("/{round_id:int}/respondents", sync_to_thread=True, status_code=200)
+    @post("/{round_id:int}/respondents", sync_to_thread=True, status_code=303)
     def invite(
         self,
         request: Request[Any, Any, Any],
@@ -250,7 +258,7 @@ class CoordinatorPages(Controller):
         coordinator: SignedIn,
         round_id: FromPath[int],
         data: Form,
-    ) -> Template:
+    ) -> Template | Redirect:
         """Invite a respondent by role; show the personal link once (and e-mail it if configured)."""
         rnd = self._round(state, coordinator, round_id)
         try:
@@ -272,9 +280,7 @@ class CoordinatorPages(Controller):
                 status_code=400,
                 error=t(exc.message, **exc.params),
             )
-        return self._page(
-            request, state, coordinator, rnd, new_link=(record, link_for(state, token))
-        )
+        return show_link_once(request, rnd, record, link_for(state, token))
 
     @post(
         "/{round_id:int}/respondents/{respondent_id:int}/revoke",
@@ -298,7 +304,7 @@ class CoordinatorPages(Controller):
     @post(
         "/{round_id:int}/respondents/{respondent_id:int}/reissue",
         sync_to_thread=True,
-        status_code=200,
+        status_code=303,
     )
     def reissue(
         self,
@@ -307,16 +313,14 @@ class CoordinatorPages(Controller):
         coordinator: SignedIn,
         round_id: FromPath[int],
         respondent_id: FromPath[int],
-    ) -> Template:
+    ) -> Redirect:
         """Give a respondent a new link; the old one stops working."""
         store: Store = state.store
         rnd = self._round(state, coordinator, round_id)
         rounds.require_writable(rnd)
         record, token = respondents.reissue(store.db(), rnd.id, respondent_id)
         email_link(state, coordinator, rnd, record, token)
-        return self._page(
-            request, state, coordinator, rnd, new_link=(record, link_for(state, token))
-        )
+        return show_link_once(request, rnd, record, link_for(state, token))
 
     @post("/{round_id:int}/evidence/{evidence_id:int}/review", sync_to_thread=True, status_code=303)
     def review(
@@ -365,7 +369,25 @@ class CoordinatorPages(Controller):
         )
 
 
-def link_for(state: State, token: FromPath[str]) -> str:
+NEW_LINK = "new_link"
+
+
+def show_link_once(
+    request: Request[Any, Any, Any],
+    rnd: rounds.Round,
+    record: respondents.RespondentRecord,
+    link: str,
+) -> Redirect:
+    """Keep the new link in the session for one view of the round page (post/redirect/get).
+
+    The link itself is never stored in the database; a reload must not invite anyone twice.
+    """
+    entry = {"round": rnd.id, "respondent": record.id, "link": link}
+    request.set_session({**(request.session or {}), NEW_LINK: entry})
+    return Redirect(f"/rounds/{rnd.id}#new-link", status_code=303)
+
+
+def link_for(state: State, token: str) -> str:
     """A respondent's personal link."""
     return f"{settings_of(state).public_url}/r/{token}"
 

@@ -1,0 +1,272 @@
+"""Coordinator pages in-process: sign-in, CSRF, tenant scoping, invitations by e-mail, demo data."""
+
+from __future__ import annotations
+
+import email
+import re
+from collections.abc import Iterator
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from service.app import create_app
+from service.cli import main
+from service.settings import Settings
+from service.storage import accounts
+from service.storage.db import open_database
+from service.storage.migrations import migrate
+
+from .conftest import free_port
+
+PASSWORD = "correct horse battery"
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on loopback."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+def make_client(settings: Settings) -> tuple[Litestar, int, int]:
+    db = open_database(settings.db_path)
+    migrate(db)
+    home = accounts.create_municipality(db, "Fjellbygd", "NO", "nb")
+    other = accounts.create_municipality(db, "Dalbygd", "NO", "nb")
+    accounts.create_coordinator(db, home.id, "k@fjellbygd.no", PASSWORD)
+    accounts.create_coordinator(db, other.id, "k@dalbygd.no", PASSWORD)
+    db.close()
+    return create_app(settings), home.id, other.id
+
+
+def sign_in(client: TestClient[Litestar], who: str) -> str:
+    client.get("/login")
+    csrf = client.cookies["kompass_csrf"]
+    response = client.post(
+        "/login",
+        data={"email": who, "password": PASSWORD, "next": "/rounds", "_csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return csrf
+
+
+def new_round(client: TestClient[Litestar], csrf: str) -> int:
+    response = client.post(
+        "/rounds/",
+        data={"name": "Runde", "questionnaire": "example-1.0", "locale": "nb", "_csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    round_id = int(response.headers["location"].rsplit("/", 1)[1])
+    client.post(f"/rounds/{round_id}/open", data={"_csrf_token": csrf})
+    return round_id
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient[Litestar]]:
+    app, _, _ = make_client(settings)
+    with TestClient(app=app) as test_client:
+        yield test_client
+
+
+def test_pages_need_sign_in(client: TestClient[Litestar]) -> None:
+    response = client.get("/rounds/", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=%2Frounds"
+    api = client.get("/api/v1/rounds", headers={"Accept-Language": "sv"})
+    assert api.status_code == 401
+    assert api.json()["message"] == "Logga in för att fortsätta."
+
+
+def test_wrong_password_is_a_localized_401(client: TestClient[Litestar]) -> None:
+    client.get("/login")
+    response = client.post(
+        "/login",
+        data={
+            "email": "k@fjellbygd.no",
+            "password": "nope",
+            "_csrf_token": client.cookies["kompass_csrf"],
+        },
+        headers={"Accept-Language": "sv"},
+    )
+    assert response.status_code == 401
+    assert "E-postadressen eller lösenordet är fel." in response.text
+
+
+def test_forms_without_csrf_token_are_refused(client: TestClient[Litestar]) -> None:
+    csrf = sign_in(client, "k@fjellbygd.no")
+    round_id = new_round(client, csrf)
+    response = client.post(f"/rounds/{round_id}/close", data={}, headers={"Accept-Language": "nb"})
+    assert response.status_code == 403
+    assert "Skjemaet er utløpt" in response.text or "Last inn siden på nytt" in response.text
+    assert "Åpen" in client.get(f"/rounds/{round_id}").text  # still open
+
+
+def test_another_municipalitys_round_is_not_found(client: TestClient[Litestar]) -> None:
+    csrf = sign_in(client, "k@fjellbygd.no")
+    round_id = new_round(client, csrf)
+    client.post("/logout", data={"_csrf_token": csrf})
+    csrf = sign_in(client, "k@dalbygd.no")
+    assert client.get(f"/rounds/{round_id}").status_code == 404
+    refused = client.post(
+        f"/rounds/{round_id}/respondents", data={"role": "mayor", "_csrf_token": csrf}
+    )
+    assert refused.status_code == 404
+    assert "Vurderingsrunden finnes ikke." in refused.text
+
+
+def test_invitation_link_shown_once_and_not_resent_on_reload(client: TestClient[Litestar]) -> None:
+    csrf = sign_in(client, "k@fjellbygd.no")
+    round_id = new_round(client, csrf)
+    page = client.post(
+        f"/rounds/{round_id}/respondents",
+        data={"role": "unit_leader", "name": "Kari", "_csrf_token": csrf},
+    )
+    link = re.search(r'id="new-link" readonly value="([^"]+)"', page.text)
+    assert link
+    assert "/r/" in link.group(1)
+    again = client.get(f"/rounds/{round_id}")
+    assert 'id="new-link"' not in again.text
+    assert again.text.count("<td>Kari") == 1
+
+
+@pytest.mark.parametrize("bad_role", ["janitor", ""])
+def test_invite_unknown_role(client: TestClient[Litestar], bad_role: str) -> None:
+    csrf = sign_in(client, "k@fjellbygd.no")
+    round_id = new_round(client, csrf)
+    page = client.post(
+        f"/rounds/{round_id}/respondents", data={"role": bad_role, "_csrf_token": csrf}
+    )
+    assert page.status_code == 400
+    assert "Velg en av rollene i spørreskjemaet." in page.text
+
+
+def test_invitation_is_emailed_over_real_smtp(
+    tmp_path: Path, example_dir: Path, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    settings = Settings(
+        db=str(tmp_path / "k.db"),
+        data_dir=str(tmp_path / "data"),
+        questionnaires=str(example_dir),
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_sender="kompass@fjellbygd.no",
+        base_url="https://kompass.fjellbygd.no",
+    )
+    app, _, _ = make_client(settings)
+    # Secure cookies (the public address is https) travel only over https.
+    with TestClient(app=app, base_url="https://kompass.fjellbygd.no") as client:
+        csrf = sign_in(client, "k@fjellbygd.no")
+        round_id = new_round(client, csrf)
+        page = client.post(
+            f"/rounds/{round_id}/respondents",
+            data={"role": "mayor", "name": "Ola", "email": "ola@fjellbygd.no", "_csrf_token": csrf},
+        )
+        shown = re.search(r'id="new-link" readonly value="([^"]+)"', page.text)
+        assert shown
+        assert "ola@fjellbygd.no" in page.text
+    assert len(inbox.messages) == 1
+    message = inbox.messages[0]
+    assert message["To"] == "ola@fjellbygd.no"
+    assert message["Subject"] == "Invitasjon: Runde"
+    body = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert shown.group(1) in body
+    assert shown.group(1).startswith("https://kompass.fjellbygd.no/r/")
+    assert "Fjellbygd" in body
+
+
+def test_demo_command_creates_data_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("KOMPASS_DB", str(tmp_path / "demo.db"))
+    monkeypatch.setenv("KOMPASS_DATA_DIR", str(tmp_path / "data"))
+    assert main(["demo"]) == 0
+    first = capsys.readouterr().out
+    assert "Demo data created" in first
+    assert "demo@kompass.example" in first
+    assert main(["demo"]) == 0
+    assert "already present" in capsys.readouterr().out
+    db = open_database(tmp_path / "demo.db")
+    rounds = db.execute("SELECT name, status, questionnaire_id FROM rounds ORDER BY id").fetchall()
+    assert [tuple(r) for r in rounds] == [
+        ("Egenvurdering 2024", "closed", "kommunekompasset-2.1"),
+        ("Egenvurdering 2026", "open", "kommunekompasset-2.1"),
+        ("Kommunkompassen 2026", "open", "kommunkompassen"),
+    ]
+    assert db.execute("SELECT count(*) FROM evidence WHERE state = 'accepted'").fetchone()[0] == 3
+    assert db.execute("SELECT count(*) FROM answers").fetchone()[0] > 1000
+    links = re.findall(r"/r/(\S+)", first)
+    assert len(links) == 2
+    db.close()
+
+
+def test_admin_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    monkeypatch.setenv("KOMPASS_DB", str(tmp_path / "admin.db"))
+    assert (
+        main(["admin", "create-municipality", "Simrishamn", "--country", "SE", "--locale", "sv"])
+        == 0
+    )
+    assert "Created municipality 1: Simrishamn" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    assert (
+        main(
+            [
+                "admin",
+                "create-coordinator",
+                "--municipality",
+                "1",
+                "--email",
+                "k@simrishamn.se",
+                "--password-stdin",
+            ]
+        )
+        == 0
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert (
+        main(
+            [
+                "admin",
+                "create-coordinator",
+                "--municipality",
+                "1",
+                "--email",
+                "x@simrishamn.se",
+                "--password-stdin",
+            ]
+        )
+        == 2
+    )
+    assert "at least 10 characters" in capsys.readouterr().err
+    db = open_database(tmp_path / "admin.db")
+    assert accounts.authenticate(db, "k@simrishamn.se", "a long enough password") is not None
+    assert accounts.authenticate(db, "k@simrishamn.se", "wrong") is None
+    stored = db.execute("SELECT password_hash FROM coordinators").fetchone()[0]
+    assert stored.startswith("$argon2id$")
+    db.close()
