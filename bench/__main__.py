@@ -11,11 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
+import weasyprint
 
 from service.answers_file import load_answers_bytes
 from service.domain.assessment import assess
 from service.domain.synthetic import NORMAL, synthetic_answers
+from service.i18n import translator
 from service.questionnaires import QUESTIONNAIRE_DIR, Catalog
+from service.report import pdf
+from service.report.model import build
 
 Result = tuple[str, float, float]
 
@@ -84,7 +88,58 @@ def bench_score_cli_100_respondents() -> Result:
     return "kompass score CLI, 100 respondents (process)", seconds, 1.0
 
 
+def bench_pdf_50_respondents() -> Result:
+    """Fresh gap-analysis PDF for the full questionnaire and 50 respondents (model, HTML, WeasyPrint).
+
+    Reported against WeasyPrint rendering a plain document with the same number of pages (text
+    and one table per page) in the same run: target at most 1.5 times that, and under 8 s.
+    """
+    catalog = Catalog(QUESTIONNAIRE_DIR)
+    q = catalog.get("kommunekompasset-2.1")
+    assert q is not None
+    per_role = {"mayor": 5, "chief_executive": 1, "department_head": 6, "staff_leader": 6}
+    per_role |= {"unit_leader": 27, "union_rep": 5}
+    answers = synthetic_answers(q, NORMAL, per_role, seed=3)
+    t = translator("nb")
+    pages = 0
+
+    def fresh() -> None:
+        nonlocal pages
+        result = assess(q, answers, catalog.references(q.id))
+        model = build(q, result, answers, [], t, municipality="Bench kommune", round_name="Bench")
+        document = weasyprint.HTML(
+            string=pdf.html(model, t), base_url=str(pdf.TEMPLATE_DIR)
+        ).render()
+        pages = len(document.pages)
+        document.write_pdf(pdf_tags=True, custom_metadata=True)
+
+    report_seconds = measure(fresh, repeat=3)
+    row = "<tr><td>Indikator</td><td>Et kort stykke tekst om praksis</td><td>12,5</td><td>25</td></tr>"
+    page = (
+        "<section style='page-break-before: always'><h2>Kapittel</h2>"
+        + "<p>Løpende tekst om kommunens forvaltningspraksis, med æøå. </p>" * 12
+        + f"<table>{row * 12}</table></section>"
+    )
+    plain = f"<html><body>{page * pages}</body></html>"
+
+    def baseline() -> None:
+        # Same output options as the report (tagged PDF, metadata), so only the content differs.
+        weasyprint.HTML(string=plain).write_pdf(pdf_tags=True, custom_metadata=True)
+
+    plain_seconds = measure(baseline, repeat=3)
+    ratio = report_seconds / plain_seconds
+    print(
+        f"  PDF: {pages} pages, report {report_seconds:.2f} s, plain {plain_seconds:.2f} s, ratio {ratio:.2f} (target <= 1.5)"
+    )
+    return (
+        f"gap-analysis PDF, 50 respondents ({ratio:.2f}x plain)",
+        report_seconds,
+        min(8.0, 1.5 * plain_seconds),
+    )
+
+
 BENCHMARKS: list[Callable[[], Result]] = [
+    bench_pdf_50_respondents,
     bench_load_questionnaires,
     bench_score_100_respondents,
     bench_score_cli_100_respondents,

@@ -21,7 +21,7 @@ from service.questionnaires import Catalog
 from service.settings import Settings, ensure_secret
 from service.storage.db import Store
 from service.storage.migrations import migrate
-from service.web import api, auth, coordinator, errors, pages, respond
+from service.web import api, auth, coordinator, errors, pages, respond, results
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -48,6 +48,7 @@ def create_app(settings: Settings) -> Litestar:
     if applied:
         log.info("applied migrations: %s", ", ".join(applied))
     catalog = Catalog(settings.questionnaire_path)
+    renderer = results.ReportRenderer()
 
     return Litestar(
         route_handlers=[
@@ -58,12 +59,15 @@ def create_app(settings: Settings) -> Litestar:
             auth.logout,
             coordinator.CoordinatorPages,
             respond.RespondPages,
+            results.ResultPages,
             api.SessionApi,
             api.CoordinatorApi,
             api.RespondentApi,
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],
-        state=State({"settings": settings, "store": store, "catalog": catalog}),
+        state=State(
+            {"settings": settings, "store": store, "catalog": catalog, "renderer": renderer}
+        ),
         template_config=TemplateConfig(
             directory=TEMPLATE_DIR,
             engine=JinjaTemplateEngine,
@@ -87,6 +91,6 @@ def create_app(settings: Settings) -> Litestar:
             cookie_samesite="lax",
         ),
         openapi_config=OpenAPIConfig(title="Kompass API", version="0.1.0", path="/schema"),
-        on_shutdown=[store.close],
+        on_shutdown=[renderer.shutdown, store.close],
         debug=False,
     )

@@ -127,6 +127,36 @@ def cmd_score(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Render a round's gap-analysis PDF to a file."""
+    from service.errors import KompassError
+    from service.i18n import translator
+    from service.questionnaires import Catalog
+    from service.report.pdf import render_pdf
+    from service.results import report_model
+    from service.storage.db import open_database
+    from service.storage.migrations import migrate
+    from service.storage.rounds import get_round_unscoped
+
+    settings = from_env()
+    db = open_database(settings.db_path)
+    try:
+        migrate(db)
+        rnd = get_round_unscoped(db, args.round_id)
+        t = translator(args.lang or rnd.locale)
+        model = report_model(db, Catalog(settings.questionnaire_path), rnd, t)
+    except KompassError as exc:
+        _err(f"kompass: round {args.round_id}: {exc}")
+        return EXIT_BAD_INPUT
+    finally:
+        db.close()
+    Path(args.output).write_bytes(render_pdf(model, t))
+    print(
+        f"{args.output}: {model.municipality} – {model.round_name}, {model.total} / {model.max_points}"
+    )
+    return EXIT_OK
+
+
 def cmd_answers_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of answers files."""
     from service.answers_file import schema as answers_schema
@@ -259,6 +289,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     coordinator.set_defaults(handler=cmd_create_coordinator)
+
+    report = sub.add_parser("report", help="render a round's gap-analysis PDF")
+    report.add_argument("round_id", type=int, metavar="ROUND_ID")
+    report.add_argument("--lang", choices=["nb", "sv", "en"], default=None)
+    report.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    report.set_defaults(handler=cmd_report)
 
     answers = sub.add_parser("answers", help="answers files").add_subparsers(
         dest="a_command", required=True

@@ -10,8 +10,10 @@ from service.domain.benchmarks import EarlierRound
 from service.domain.questionnaire import Questionnaire
 from service.domain.scoring import score
 from service.errors import NotFound
+from service.i18n import Translator
 from service.questionnaires import Catalog
-from service.storage import answers, evidence, respondents
+from service.report.model import ReportModel, build
+from service.storage import accounts, answers, evidence, respondents
 from service.storage.rounds import Round, RoundStatus, list_rounds
 
 
@@ -60,4 +62,23 @@ def assessment(db: sqlite_utils.Database, catalog: Catalog, rnd: Round) -> Asses
     q = questionnaire_of(catalog, rnd)
     return assess(
         q, answer_set(db, rnd), catalog.references(q.id), earlier_rounds(db, catalog, rnd)
+    )
+
+
+def report_model(
+    db: sqlite_utils.Database, catalog: Catalog, rnd: Round, t: Translator
+) -> ReportModel:
+    """The localized results of a round, as the results page and the PDF show them."""
+    q = questionnaire_of(catalog, rnd)
+    answers_now = answer_set(db, rnd)
+    result = assess(q, answers_now, catalog.references(q.id), earlier_rounds(db, catalog, rnd))
+    municipality = accounts.get_municipality(db, rnd.municipality_id)
+    return build(
+        q,
+        result,
+        answers_now,
+        evidence.list_for_round(db, rnd.id),
+        t,
+        municipality=municipality.name,
+        round_name=rnd.name,
     )

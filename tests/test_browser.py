@@ -93,7 +93,9 @@ def choose(page: Page, level_presses: int) -> None:
 
 
 def test_browser_journey(browser: Browser, site: Server) -> None:
-    context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        locale="nb-NO", viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
     page = context.new_page()
 
     page.goto(site.url)
@@ -192,6 +194,19 @@ def test_browser_journey(browser: Browser, site: Server) -> None:
     page.get_by_role("button", name="Lagre vurdering").first.click()
     expect(page.locator("#evidence")).to_contain_text("godkjent")
     check(page, "10-round-reviewed")
+
+    # Results: the page passes the same check; the PDF (prepared off the request path) and the
+    # XLSX download.
+    page.locator('a[href$="/results"]').first.click()
+    expect(page.locator("svg[role=img]").first).to_be_visible()
+    check(page, "11-results")
+    with page.expect_download(timeout=120_000) as pdf_download:
+        page.locator('a[href*="/report?lang="]').click()
+    assert pdf_download.value.path().read_bytes().startswith(b"%PDF-")
+    page.goto(page.url.rsplit("/report", 1)[0] + "/results")
+    with page.expect_download() as xlsx_download:
+        page.locator('a[href$="/export.xlsx"]').click()
+    assert xlsx_download.value.path().read_bytes().startswith(b"PK")
     context.close()
 
 

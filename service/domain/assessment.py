@@ -49,6 +49,7 @@ class Assessment(msgspec.Struct, kw_only=True):
     focus_areas: list[FocusArea]
     benchmarks: list[Comparison]
     history: list[Comparison]
+    area_benchmarks: dict[int, float]
 
 
 def assess(
@@ -94,4 +95,5 @@ def assess(
             for fig in (references.figures if references else [])
         ],
         history=[compare_rounds(result.points, area_points, e) for e in earlier],
+        area_benchmarks={n: round(v, 2) for n, v in area_benchmarks.items()},
     )
