@@ -24,7 +24,7 @@ from service.errors import InvalidInput
 from service.questionnaires import Catalog
 from service.storage import accounts, answers, evidence, respondents, rounds
 from service.storage.db import Store
-from service.web.auth import SESSION_KEY, SignedIn, current_coordinator
+from service.web.auth import SESSION_KEY, SignedIn, current_coordinator, round_of
 from service.web.context import request_translator
 from service.web.coordinator import invite_respondent, link_for, respondent_rows
 from service.web.respond import NO_CSRF, locate, receive_evidence, save_step, visit
@@ -287,10 +287,6 @@ class CoordinatorApi(Controller):
     tags = ["coordinator"]  # noqa: RUF012
     dependencies = {"coordinator": Provide(current_coordinator, sync_to_thread=True)}  # noqa: RUF012
 
-    def _round(self, state: State, coordinator: SignedIn, round_id: FromPath[int]) -> rounds.Round:
-        store: Store = state.store
-        return rounds.get_round(store.db(), coordinator.municipality_id, round_id)
-
     @get("/questionnaires", sync_to_thread=False)
     def questionnaires(
         self, request: Request[Any, Any, Any], state: State, coordinator: SignedIn
@@ -342,7 +338,7 @@ class CoordinatorApi(Controller):
         self, state: State, coordinator: SignedIn, round_id: FromPath[int]
     ) -> dict[str, Any]:
         """One round."""
-        return round_out(self._round(state, coordinator, round_id))
+        return round_out(round_of(state, coordinator, round_id))
 
     @post("/rounds/{round_id:int}/open", sync_to_thread=True, status_code=200)
     def open_round(
@@ -350,7 +346,7 @@ class CoordinatorApi(Controller):
     ) -> dict[str, Any]:
         """Open a draft round for answers."""
         store: Store = state.store
-        return round_out(rounds.open_round(store.db(), self._round(state, coordinator, round_id)))
+        return round_out(rounds.open_round(store.db(), round_of(state, coordinator, round_id)))
 
     @post("/rounds/{round_id:int}/close", sync_to_thread=True, status_code=200)
     def close_round(
@@ -358,7 +354,7 @@ class CoordinatorApi(Controller):
     ) -> dict[str, Any]:
         """Close an open round: read-only from now on."""
         store: Store = state.store
-        return round_out(rounds.close_round(store.db(), self._round(state, coordinator, round_id)))
+        return round_out(rounds.close_round(store.db(), round_of(state, coordinator, round_id)))
 
     @get("/rounds/{round_id:int}/respondents", sync_to_thread=True)
     def list_respondents(
@@ -371,7 +367,7 @@ class CoordinatorApi(Controller):
         """The round's respondents with their progress."""
         store: Store = state.store
         catalog: Catalog = state.catalog
-        rnd = self._round(state, coordinator, round_id)
+        rnd = round_of(state, coordinator, round_id)
         q = results.questionnaire_of(catalog, rnd)
         rows = respondent_rows(store, q, rnd, request_translator(request, rnd.locale).locale)
         return [_respondent_out(r.record, r.complete, r.total) for r in rows]
@@ -382,7 +378,7 @@ class CoordinatorApi(Controller):
     ) -> InviteOut:
         """Invite a respondent by role; the token is returned once."""
         catalog: Catalog = state.catalog
-        rnd = self._round(state, coordinator, round_id)
+        rnd = round_of(state, coordinator, round_id)
         record, token = invite_respondent(state, coordinator, rnd, data.role, data.name, data.email)
         total = len(results.questionnaire_of(catalog, rnd).indicators_for_role(record.role))
         return InviteOut(
@@ -403,7 +399,7 @@ class CoordinatorApi(Controller):
     ) -> RespondentOut:
         """Withdraw a personal link (answers are kept)."""
         store: Store = state.store
-        rnd = self._round(state, coordinator, round_id)
+        rnd = round_of(state, coordinator, round_id)
         rounds.require_writable(rnd)
         return _respondent_out(respondents.revoke(store.db(), rnd.id, respondent_id), 0, 0)
 
@@ -421,7 +417,7 @@ class CoordinatorApi(Controller):
     ) -> InviteOut:
         """A new link for a respondent; the old one stops working."""
         store: Store = state.store
-        rnd = self._round(state, coordinator, round_id)
+        rnd = round_of(state, coordinator, round_id)
         rounds.require_writable(rnd)
         record, token = respondents.reissue(store.db(), rnd.id, respondent_id)
         return InviteOut(
@@ -434,7 +430,7 @@ class CoordinatorApi(Controller):
     ) -> list[EvidenceOut]:
         """The round's evidence with review states."""
         store: Store = state.store
-        rnd = self._round(state, coordinator, round_id)
+        rnd = round_of(state, coordinator, round_id)
         return [evidence_out(e) for e in evidence.list_for_round(store.db(), rnd.id)]
 
     @post(
@@ -452,7 +448,7 @@ class CoordinatorApi(Controller):
     ) -> EvidenceOut:
         """Accept or reject evidence; this feeds the documented score."""
         store: Store = state.store
-        rnd = self._round(state, coordinator, round_id)
+        rnd = round_of(state, coordinator, round_id)
         rounds.require_writable(rnd)
         record = evidence.review(
             store.db(), rnd.id, evidence_id, data.decision, data.comment, coordinator.id
@@ -464,7 +460,7 @@ class CoordinatorApi(Controller):
         """The round's provisional result: scores, findings, disagreements, gaps, benchmarks."""
         store: Store = state.store
         catalog: Catalog = state.catalog
-        return results.assessment(store.db(), catalog, self._round(state, coordinator, round_id))
+        return results.assessment(store.db(), catalog, round_of(state, coordinator, round_id))
 
 
 def _respondent_out(

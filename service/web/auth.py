@@ -13,7 +13,7 @@ from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from service.errors import NotFound
-from service.storage import accounts
+from service.storage import accounts, rounds
 from service.storage.db import Store
 from service.web.context import render, request_translator
 
@@ -33,6 +33,12 @@ def current_coordinator(request: Request[Any, Any, Any], state: State) -> accoun
     except NotFound:
         request.clear_session()
         raise NotAuthorizedException() from None
+
+
+def round_of(state: State, coordinator: accounts.Coordinator, round_id: int) -> rounds.Round:
+    """A round of the coordinator's municipality; any other municipality's round is not found."""
+    store: Store = state.store
+    return rounds.get_round(store.db(), coordinator.municipality_id, round_id)
 
 
 def _safe_next(target: str | None) -> str:

@@ -22,7 +22,7 @@ from service.questionnaires import Catalog
 from service.storage import accounts, answers, evidence, respondents, rounds
 from service.storage.db import Store
 from service.storage.evidence_files import path_for
-from service.web.auth import SignedIn, current_coordinator
+from service.web.auth import SignedIn, current_coordinator, round_of
 from service.web.context import render, request_translator, settings_of
 
 log = logging.getLogger("kompass")
@@ -213,10 +213,6 @@ class CoordinatorPages(Controller):
             )
         return Redirect(f"/rounds/{rnd.id}", status_code=303)
 
-    def _round(self, state: State, coordinator: SignedIn, round_id: FromPath[int]) -> rounds.Round:
-        store: Store = state.store
-        return rounds.get_round(store.db(), coordinator.municipality_id, round_id)
-
     @get("/{round_id:int}", sync_to_thread=True)
     def show_round(
         self,
@@ -226,7 +222,7 @@ class CoordinatorPages(Controller):
         round_id: FromPath[int],
     ) -> Template:
         """The round overview: progress, invitations, evidence to review, provisional result."""
-        rnd = self._round(state, coordinator, round_id)
+        rnd = round_of(state, coordinator, round_id)
         shown = request.session.get(NEW_LINK) if request.session else None
         new_link = None
         if isinstance(shown, dict) and shown.get("round") == rnd.id:
@@ -240,14 +236,14 @@ class CoordinatorPages(Controller):
     def open_round(self, state: State, coordinator: SignedIn, round_id: FromPath[int]) -> Redirect:
         """Open the round for answers."""
         store: Store = state.store
-        rounds.open_round(store.db(), self._round(state, coordinator, round_id))
+        rounds.open_round(store.db(), round_of(state, coordinator, round_id))
         return Redirect(f"/rounds/{round_id}", status_code=303)
 
     @post("/{round_id:int}/close", sync_to_thread=True, status_code=303)
     def close_round(self, state: State, coordinator: SignedIn, round_id: FromPath[int]) -> Redirect:
         """Close the round; it stays readable with its results."""
         store: Store = state.store
-        rounds.close_round(store.db(), self._round(state, coordinator, round_id))
+        rounds.close_round(store.db(), round_of(state, coordinator, round_id))
         return Redirect(f"/rounds/{round_id}", status_code=303)
 
     @post("/{round_id:int}/respondents", sync_to_thread=True, status_code=303)
@@ -260,7 +256,7 @@ class CoordinatorPages(Controller):
         data: Form,
     ) -> Template | Redirect:
         """Invite a respondent by role; show the personal link once (and e-mail it if configured)."""
-        rnd = self._round(state, coordinator, round_id)
+        rnd = round_of(state, coordinator, round_id)
         try:
             record, token = invite_respondent(
                 state,
@@ -296,7 +292,7 @@ class CoordinatorPages(Controller):
     ) -> Redirect:
         """Withdraw a personal link."""
         store: Store = state.store
-        rnd = self._round(state, coordinator, round_id)
+        rnd = round_of(state, coordinator, round_id)
         rounds.require_writable(rnd)
         respondents.revoke(store.db(), rnd.id, respondent_id)
         return Redirect(f"/rounds/{round_id}#respondents", status_code=303)
@@ -316,7 +312,7 @@ class CoordinatorPages(Controller):
     ) -> Redirect:
         """Give a respondent a new link; the old one stops working."""
         store: Store = state.store
-        rnd = self._round(state, coordinator, round_id)
+        rnd = round_of(state, coordinator, round_id)
         rounds.require_writable(rnd)
         record, token = respondents.reissue(store.db(), rnd.id, respondent_id)
         email_link(state, coordinator, rnd, record, token)
@@ -333,7 +329,7 @@ class CoordinatorPages(Controller):
     ) -> Redirect:
         """Accept or reject a piece of evidence."""
         store: Store = state.store
-        rnd = self._round(state, coordinator, round_id)
+        rnd = round_of(state, coordinator, round_id)
         rounds.require_writable(rnd)
         try:
             decision = evidence.ReviewState(data.get("decision", ""))
@@ -354,7 +350,7 @@ class CoordinatorPages(Controller):
     ) -> File:
         """Download an uploaded evidence file under its original (sanitised) name."""
         store: Store = state.store
-        record = evidence.get(store.db(), self._round(state, coordinator, round_id).id, evidence_id)
+        record = evidence.get(store.db(), round_of(state, coordinator, round_id).id, evidence_id)
         if record.kind != "file" or not record.sha256:
             raise NotFound("No such evidence.")
         media_type = record.media_type or "application/octet-stream"

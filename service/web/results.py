@@ -23,7 +23,7 @@ from service.questionnaires import Catalog
 from service.report import exports, pdf
 from service.storage import evidence, respondents, rounds
 from service.storage.db import Store
-from service.web.auth import SignedIn, current_coordinator
+from service.web.auth import SignedIn, current_coordinator, round_of
 from service.web.context import render, request_translator, settings_of
 
 KEY = re.compile(r"^([0-9a-f]{32})\.pdf$")
@@ -72,10 +72,6 @@ class ResultPages(Controller):
     include_in_schema = False
     dependencies = {"coordinator": Provide(current_coordinator, sync_to_thread=True)}  # noqa: RUF012
 
-    def _round(self, state: State, coordinator: SignedIn, round_id: int) -> rounds.Round:
-        store: Store = state.store
-        return rounds.get_round(store.db(), coordinator.municipality_id, round_id)
-
     @get("/results", sync_to_thread=True)
     def page(
         self,
@@ -87,7 +83,7 @@ class ResultPages(Controller):
         """Totals, charts, per-area tables, findings, gaps, disagreements and evidence."""
         store: Store = state.store
         catalog: Catalog = state.catalog
-        rnd = self._round(state, coordinator, round_id)
+        rnd = round_of(state, coordinator, round_id)
         t = request_translator(request, rnd.locale)
         model = results.report_model(store.db(), catalog, rnd, t)
         others = [
@@ -118,7 +114,7 @@ class ResultPages(Controller):
         """The PDF if it is ready; otherwise start rendering it and say so."""
         store: Store = state.store
         catalog: Catalog = state.catalog
-        rnd = self._round(state, coordinator, round_id)
+        rnd = round_of(state, coordinator, round_id)
         t = (
             translator(lang)
             if lang in {"nb", "sv", "en"}
@@ -149,7 +145,7 @@ class ResultPages(Controller):
         self, state: State, coordinator: SignedIn, round_id: FromPath[int], filename: FromPath[str]
     ) -> File:
         """A rendered report, named by the digest of what it was made from."""
-        rnd = self._round(state, coordinator, round_id)
+        rnd = round_of(state, coordinator, round_id)
         match = KEY.match(filename)
         path = pdf.cached_path(
             settings_of(state).data_path / "reports", match.group(1) if match else "-"
@@ -198,7 +194,7 @@ class ResultPages(Controller):
         names: FromQuery[bool] = False,
     ) -> Response[bytes]:
         """Every table in one workbook; respondents anonymised by role unless ``names=true``."""
-        rnd = self._round(state, coordinator, round_id)
+        rnd = round_of(state, coordinator, round_id)
         data = exports.to_xlsx(self._tables(request, state, rnd, names))
         return Response(
             data,
@@ -217,7 +213,7 @@ class ResultPages(Controller):
         names: FromQuery[bool] = False,
     ) -> Response[str]:
         """One table as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read æøå)."""
-        rnd = self._round(state, coordinator, round_id)
+        rnd = round_of(state, coordinator, round_id)
         match = CSV_NAME.match(filename)
         name = match.group(1) if match else ""
         table = next((x for x in self._tables(request, state, rnd, names) if x.name == name), None)
@@ -236,7 +232,7 @@ class ResultPages(Controller):
         """The result exactly as the API returns it."""
         store: Store = state.store
         catalog: Catalog = state.catalog
-        result = results.assessment(store.db(), catalog, self._round(state, coordinator, round_id))
+        result = results.assessment(store.db(), catalog, round_of(state, coordinator, round_id))
         return Response(
             msgspec.json.encode(result),
             media_type=MediaType.JSON,
@@ -258,8 +254,8 @@ class ResultPages(Controller):
         store: Store = state.store
         catalog: Catalog = state.catalog
         db = store.db()
-        rnd = self._round(state, coordinator, round_id)
-        before = self._round(state, coordinator, other)
+        rnd = round_of(state, coordinator, round_id)
+        before = round_of(state, coordinator, other)
         q = results.questionnaire_of(catalog, rnd)
         if before.questionnaire_id != rnd.questionnaire_id:
             raise NotFound("Only rounds on the same questionnaire can be compared.")
