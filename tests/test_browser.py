@@ -84,6 +84,8 @@ def press(page: Page, *keys: str) -> None:
 
 def choose(page: Page, level_presses: int) -> None:
     """Keyboard only: the first choice has focus; arrow down to the answer, tab to Next, Enter."""
+    # Autofocus lands at the next rendering opportunity: wait for it rather than race it.
+    expect(page.locator("input[name=choice]").first).to_be_focused()
     press(page, *(["ArrowDown"] * level_presses))
     if level_presses == 0:
         press(page, "Space")
@@ -138,6 +140,7 @@ def test_browser_journey(browser: Browser, site: Server) -> None:
         press(respondent, "Enter")  # "Lagre og fortsett"
     expect(respondent.get_by_role("heading", level=1)).to_contain_text("1.2.1")
     # Planned, not started: arrow up from the first choice wraps to the last ("planned").
+    expect(respondent.locator("input[name=choice]").first).to_be_focused()
     press(respondent, "ArrowUp", "Tab")
     with respondent.expect_navigation():
         press(respondent, "Enter")
@@ -178,6 +181,13 @@ def test_browser_journey(browser: Browser, site: Server) -> None:
         press(respondent, "Enter")
     expect(respondent.locator("#evidence")).to_contain_text("Mal for medarbeidersamtale")
     check(respondent, "08-chat-comment-evidence")
+    token_url = link.rstrip("/")
+    respondent.goto(f"{token_url}/overview")
+    check(respondent, "08b-respondent-overview")
+    respondent.goto(f"{token_url}/done")
+    check(respondent, "08c-respondent-done")
+    respondent.goto(f"{site.url}/no/such/page")
+    check(respondent, "08d-not-found")
 
     # On a phone.
     phone = browser.new_context(
