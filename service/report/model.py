@@ -90,6 +90,7 @@ class AreaSection(msgspec.Struct, kw_only=True):
     benchmark: str
     finding: str
     finding_key: str
+    known: bool
     subquestions: list[SubquestionRow]
     findings: dict[str, list[FindingItem]]
     gaps: list[GapRow]
@@ -341,6 +342,7 @@ def build(
                 benchmark=t.number(bench) if bench is not None else "–",
                 finding=finding(t, res.finding),
                 finding_key=res.finding.value if res.finding else "unknown",
+                known=res.subquestions_known > 0,
                 subquestions=rows,
                 findings=grouped,
                 gaps=[gap_row(g) for g in result.gaps if g.area == area.number][:GAPS_PER_AREA],
