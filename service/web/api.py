@@ -27,7 +27,7 @@ from service.storage.db import Store
 from service.web.auth import SESSION_KEY, SignedIn, current_coordinator, round_of
 from service.web.context import request_translator
 from service.web.coordinator import invite_respondent, link_for, respondent_rows
-from service.web.respond import NO_CSRF, locate, receive_evidence, save_step, visit
+from service.web.respond import NO_CSRF, locate, receive_evidence, resume_position, save_step, visit
 
 # --- records --------------------------------------------------------------------------------
 
@@ -495,12 +495,7 @@ class RespondentApi(Controller):
         v = visit(state, token)
         store: Store = state.store
         current = answers.current(store.db(), v.respondent.id)
-        nxt = dialog.next_indicator(v.q, v.respondent.role, current)
-        position = None
-        if nxt is not None:
-            ind = v.q.indicator(nxt)
-            if ind is not None:
-                position = (nxt, dialog.first_open_step(ind, current.get(nxt)))
+        position = resume_position(v, current)
         return RespondentSessionOut(
             round=v.round.name,
             round_status=v.round.status.value,

@@ -170,6 +170,25 @@ async def receive_evidence(
     return await anyio.to_thread.run_sync(record)
 
 
+def resume_position(
+    v: Visit, current: dict[str, IndicatorAnswer]
+) -> tuple[str, dialog.Step] | None:
+    """Where a returning respondent continues: the step they were on, else the first open one.
+
+    None when every question is answered (the conversation is over).
+    """
+    nxt = dialog.next_indicator(v.q, v.respondent.role, current)
+    if nxt is None:
+        return None
+    at = v.q.indicator(v.respondent.position_indicator or "")
+    if at is not None and v.respondent.role in at.roles and v.respondent.position_step:
+        try:
+            return at.id, dialog.Step(v.respondent.position_step)
+        except ValueError:
+            pass
+    return nxt, open_step(v.q, nxt, current)
+
+
 def open_step(
     q: Questionnaire, indicator_id: str, current: dict[str, IndicatorAnswer]
 ) -> dialog.Step:
@@ -193,14 +212,10 @@ class RespondPages(Controller):
         v = visit(state, token)
         store: Store = state.store
         current = answers.current(store.db(), v.respondent.id)
-        ind_id, step = v.respondent.position_indicator, v.respondent.position_step
-        at = v.q.indicator(ind_id) if ind_id else None
-        if at is not None and step and v.respondent.role in at.roles:
-            return Redirect(f"/r/{token}/i/{at.id}/{step}")
-        nxt = dialog.next_indicator(v.q, v.respondent.role, current)
-        if nxt is None:
+        position = resume_position(v, current)
+        if position is None:
             return Redirect(f"/r/{token}/done")
-        return Redirect(f"/r/{token}/i/{nxt}/{open_step(v.q, nxt, current).value}")
+        return Redirect(f"/r/{token}/i/{position[0]}/{position[1].value}")
 
     @get("/i/{indicator:str}/{step:str}", sync_to_thread=True)
     def show_step(
