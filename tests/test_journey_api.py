@@ -134,6 +134,9 @@ def test_journey(served: tuple[Server, Path, Path]) -> None:
     planned = step(resp, tokens["mayor"], "1.2.1", "system", choice="planned")
     assert planned["next"] == {"indicator": "1.2.1", "step": "comment"}  # no follow-ups for a plan
     assert planned["answer"]["status"] == "planned"
+    finished = resp.get(f"/api/v1/respond/{tokens['mayor']}").json()
+    assert finished["next"] == {"indicator": None, "step": None}  # everything answered
+    assert [p["complete"] for p in finished["progress"]] == [2]
 
     # The chief executive: don't know, a change of mind, evidence; leaves and resumes.
     ce = tokens["chief_executive"]
