@@ -270,3 +270,20 @@ def test_admin_commands(
     stored = db.execute("SELECT password_hash FROM coordinators").fetchone()[0]
     assert stored.startswith("$argon2id$")
     db.close()
+
+
+def test_respondent_text_is_escaped_on_coordinator_pages(client: TestClient[Litestar]) -> None:
+    csrf = sign_in(client, "k@fjellbygd.no")
+    round_id = new_round(client, csrf)
+    page = client.post(
+        f"/rounds/{round_id}/respondents", data={"role": "unit_leader", "_csrf_token": csrf}
+    )
+    link = re.search(r'id="new-link" readonly value="[^"]*(/r/[^"]+)"', page.text)
+    assert link
+    token_path = link.group(1)
+    client.post(f"{token_path}/i/1.1.2/system", data={"choice": "3"})
+    client.post(f"{token_path}/i/1.1.2/comment", data={"comment": "<script>alert('x')</script>"})
+    results = client.get(f"/rounds/{round_id}/results")
+    assert results.status_code == 200
+    assert "<script>alert" not in results.text
+    assert "&lt;script&gt;alert" in results.text
