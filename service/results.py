@@ -57,21 +57,26 @@ def earlier_rounds(db: sqlite_utils.Database, catalog: Catalog, rnd: Round) -> l
     return found
 
 
+def scored(
+    db: sqlite_utils.Database, catalog: Catalog, rnd: Round
+) -> tuple[Questionnaire, AnswerSet, Assessment]:
+    """The round's questionnaire, current answers and full provisional result, read once."""
+    q = questionnaire_of(catalog, rnd)
+    answers_now = answer_set(db, rnd)
+    result = assess(q, answers_now, catalog.references(q.id), earlier_rounds(db, catalog, rnd))
+    return q, answers_now, result
+
+
 def assessment(db: sqlite_utils.Database, catalog: Catalog, rnd: Round) -> Assessment:
     """The round's full provisional result, as the CLI, pages, PDF and exports show it."""
-    q = questionnaire_of(catalog, rnd)
-    return assess(
-        q, answer_set(db, rnd), catalog.references(q.id), earlier_rounds(db, catalog, rnd)
-    )
+    return scored(db, catalog, rnd)[2]
 
 
 def report_model(
     db: sqlite_utils.Database, catalog: Catalog, rnd: Round, t: Translator
 ) -> ReportModel:
     """The localized results of a round, as the results page and the PDF show them."""
-    q = questionnaire_of(catalog, rnd)
-    answers_now = answer_set(db, rnd)
-    result = assess(q, answers_now, catalog.references(q.id), earlier_rounds(db, catalog, rnd))
+    q, answers_now, result = scored(db, catalog, rnd)
     municipality = accounts.get_municipality(db, rnd.municipality_id)
     return build(
         q,

@@ -166,9 +166,7 @@ class ResultPages(Controller):
         store: Store = state.store
         catalog: Catalog = state.catalog
         db = store.db()
-        q = results.questionnaire_of(catalog, rnd)
-        answers_now = results.answer_set(db, rnd)
-        result = results.assessment(db, catalog, rnd)
+        q, answers_now, result = results.scored(db, catalog, rnd)
         people = [
             exports.RespondentInfo(id=f"r{r.id}", role=r.role, name=r.name, email=r.email)
             for r in respondents.list_for_round(db, rnd.id)
