@@ -12,9 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
 from babel.dates import format_date as babel_format_date
-from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -140,15 +138,6 @@ class Translator:
             return self.date(dt.date.fromisoformat(value[:10]), style)
         except ValueError:
             return value
-
-    def datetime(self, value: dt.datetime, style: str = "medium") -> str:
-        """A date and time as a reader of this locale writes it."""
-        return babel_format_datetime(value, format=style, locale=self.locale)
-
-    @property
-    def language_name(self) -> str:
-        """The locale's own name for its language, e.g. ``norsk bokmål``."""
-        return Locale.parse(self.locale).get_display_name(self.locale) or self.locale
 
 
 @cache

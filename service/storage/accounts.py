@@ -64,12 +64,6 @@ def get_municipality(db: sqlite_utils.Database, municipality_id: int) -> Municip
     return msgspec.convert(dict(row), Municipality)
 
 
-def list_municipalities(db: sqlite_utils.Database) -> list[Municipality]:
-    """Every municipality, by name."""
-    rows = db.execute("SELECT * FROM municipalities ORDER BY name").fetchall()
-    return [msgspec.convert(dict(r), Municipality) for r in rows]
-
-
 def create_coordinator(
     db: sqlite_utils.Database, municipality_id: int, email: str, password: str, name: str = ""
 ) -> Coordinator:

@@ -81,15 +81,6 @@ def current(db: sqlite_utils.Database, respondent_id: int) -> dict[str, Indicato
     return {r["indicator_id"]: _record(r).to_answer() for r in rows}
 
 
-def history(db: sqlite_utils.Database, respondent_id: int, indicator_id: str) -> list[AnswerRecord]:
-    """Every version of one answer, oldest first."""
-    rows = db.execute(
-        "SELECT * FROM answers WHERE respondent_id = ? AND indicator_id = ? ORDER BY id",
-        [respondent_id, indicator_id],
-    ).fetchall()
-    return [_record(r) for r in rows]
-
-
 def answer_set(
     db: sqlite_utils.Database,
     questionnaire_id: str,

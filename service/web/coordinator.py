@@ -120,7 +120,6 @@ class CoordinatorPages(Controller):
             "progress": role_progress(q, rows, locale),
             "evidence": evidence.list_for_round(db, rnd.id),
             "assessment": results.assessment(db, catalog, rnd),
-            "base_url": settings_of(state).public_url,
             "smtp": mailer.smtp_configured(settings_of(state)),
             "new_link": None,
             "error": None,
