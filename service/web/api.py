@@ -369,7 +369,8 @@ class CoordinatorApi(Controller):
         catalog: Catalog = state.catalog
         rnd = round_of(state, coordinator, round_id)
         q = results.questionnaire_of(catalog, rnd)
-        rows = respondent_rows(store, q, rnd, request_translator(request, rnd.locale).locale)
+        locale = request_translator(request, rnd.locale).locale
+        rows = respondent_rows(store, q, rnd, results.answer_set(store.db(), rnd), locale)
         return [_respondent_out(r.record, r.complete, r.total) for r in rows]
 
     @post("/rounds/{round_id:int}/respondents", sync_to_thread=True, status_code=201)

@@ -15,11 +15,12 @@ from litestar.response import File, Redirect, Template
 
 from service import mailer, results
 from service.domain import dialog
+from service.domain.answers import AnswerSet
 from service.domain.questionnaire import Questionnaire
 from service.errors import InvalidInput, KompassError, NotFound
 from service.i18n import translator
 from service.questionnaires import Catalog
-from service.storage import accounts, answers, evidence, respondents, rounds
+from service.storage import accounts, evidence, respondents, rounds
 from service.storage.db import Store
 from service.storage.evidence_files import path_for
 from service.web.auth import SignedIn, current_coordinator, round_of
@@ -51,16 +52,16 @@ class RoleProgress(msgspec.Struct, kw_only=True):
 
 
 def respondent_rows(
-    store: Store, q: Questionnaire, rnd: rounds.Round, locale: str
+    store: Store, q: Questionnaire, rnd: rounds.Round, answer_set: AnswerSet, locale: str
 ) -> list[RespondentRow]:
-    """Each respondent with how many of their indicators are complete."""
-    db = store.db()
+    """Each respondent with how many of their indicators are complete, from the round's answers."""
     titles = {r.id: q.text(r.title, locale) for r in q.roles}
+    current = {p.id: {a.indicator: a for a in p.answers} for p in answer_set.respondents}
     rows = []
-    for record in respondents.list_for_round(db, rnd.id):
-        current = answers.current(db, record.id)
+    for record in respondents.list_for_round(store.db(), rnd.id):
         mine = q.indicators_for_role(record.role)
-        done = sum(1 for ind in mine if dialog.is_complete(ind, current.get(ind.id)))
+        given = current.get(f"r{record.id}", {})
+        done = sum(1 for ind in mine if dialog.is_complete(ind, given.get(ind.id)))
         rows.append(
             RespondentRow(
                 record=record,
@@ -108,9 +109,9 @@ class CoordinatorPages(Controller):
         store: Store = state.store
         catalog: Catalog = state.catalog
         db = store.db()
-        q = results.questionnaire_of(catalog, rnd)
+        q, answers_now, result = results.scored(db, catalog, rnd)
         locale = request_translator(request, rnd.locale).locale
-        rows = respondent_rows(store, q, rnd, locale)
+        rows = respondent_rows(store, q, rnd, answers_now, locale)
         return {
             "round": rnd,
             "q": q,
@@ -119,7 +120,7 @@ class CoordinatorPages(Controller):
             "rows": rows,
             "progress": role_progress(q, rows, locale),
             "evidence": evidence.list_for_round(db, rnd.id),
-            "assessment": results.assessment(db, catalog, rnd),
+            "assessment": result,
             "smtp": mailer.smtp_configured(settings_of(state)),
             "new_link": None,
             "error": None,
