@@ -22,6 +22,7 @@ from service.settings import Settings, ensure_secret
 from service.storage.db import Store
 from service.storage.migrations import migrate
 from service.web import api, auth, coordinator, errors, pages, respond, results
+from service.web.deps import DEPENDENCIES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -73,6 +74,7 @@ def create_app(settings: Settings) -> Litestar:
             engine=JinjaTemplateEngine,
             engine_callback=_configure_jinja,
         ),
+        dependencies=DEPENDENCIES,
         exception_handlers={Exception: errors.handle},
         middleware=[
             ServerSideSessionConfig(

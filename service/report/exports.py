@@ -45,11 +45,11 @@ from openpyxl.utils import get_column_letter
 
 from service.domain.answers import AnswerSet, EvidenceState, Status
 from service.domain.assessment import Assessment
+from service.domain.evidence import EvidenceRecord
 from service.domain.questionnaire import Area, Dimension, Indicator, Questionnaire, Subquestion
 from service.domain.scoring import IndicatorResult, from_tenths, to_tenths
 from service.i18n import Translator
 from service.labels import finding
-from service.storage.evidence import EvidenceRecord
 
 __all__ = ["Cell", "RespondentInfo", "Table", "build_tables", "to_csv", "to_xlsx"]
 

@@ -14,13 +14,13 @@ import msgspec
 from service.domain.answers import AnswerSet
 from service.domain.assessment import Assessment
 from service.domain.benchmarks import FigureKind
+from service.domain.evidence import EvidenceRecord
 from service.domain.findings import Finding
 from service.domain.gaps import Gap
 from service.domain.questionnaire import Questionnaire
 from service.i18n import Translator
 from service.labels import POSITION, finding, reason
 from service.report import charts
-from service.storage.evidence import EvidenceRecord
 
 TOP_GAPS = 20
 GAPS_PER_AREA = 5

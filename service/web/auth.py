@@ -6,7 +6,6 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from litestar import Request, get, post
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import QueryParameter, URLEncodedBody
@@ -14,20 +13,19 @@ from litestar.response import Redirect, Template
 
 from service.errors import NotFound
 from service.storage import accounts, rounds
-from service.storage.db import Store
 from service.web.context import render, request_translator
+from service.web.deps import StoreDep
 
 SESSION_KEY = "coordinator_id"
 # Handlers take the signed-in coordinator as this explicitly named dependency.
 SignedIn = NamedDependency[accounts.Coordinator]
 
 
-def current_coordinator(request: Request[Any, Any, Any], state: State) -> accounts.Coordinator:
+def current_coordinator(request: Request[Any, Any, Any], store: StoreDep) -> accounts.Coordinator:
     """The signed-in coordinator; 401 (a redirect to sign-in for browsers) otherwise."""
     coordinator_id = request.session.get(SESSION_KEY) if request.session else None
     if not isinstance(coordinator_id, int):
         raise NotAuthorizedException()
-    store: Store = state.store
     try:
         return accounts.get_coordinator(store.db(), coordinator_id)
     except NotFound:
@@ -35,9 +33,8 @@ def current_coordinator(request: Request[Any, Any, Any], state: State) -> accoun
         raise NotAuthorizedException() from None
 
 
-def round_of(state: State, coordinator: accounts.Coordinator, round_id: int) -> rounds.Round:
+def round_of(store: StoreDep, coordinator: accounts.Coordinator, round_id: int) -> rounds.Round:
     """A round of the coordinator's municipality; any other municipality's round is not found."""
-    store: Store = state.store
     return rounds.get_round(store.db(), coordinator.municipality_id, round_id)
 
 
@@ -63,11 +60,10 @@ def login_page(
 @post("/login", sync_to_thread=True, include_in_schema=False, status_code=303)
 def login(
     request: Request[Any, Any, Any],
-    state: State,
+    store: StoreDep,
     data: URLEncodedBody[dict[str, str]],
 ) -> Redirect | Template:
     """Check the credentials; start a session on success."""
-    store: Store = state.store
     email = data.get("email", "")
     coordinator = accounts.authenticate(store.db(), email, data.get("password", ""))
     if coordinator is None:

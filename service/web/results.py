@@ -83,7 +83,7 @@ class ResultPages(Controller):
         """Totals, charts, per-area tables, findings, gaps, disagreements and evidence."""
         store: Store = state.store
         catalog: Catalog = state.catalog
-        rnd = round_of(state, coordinator, round_id)
+        rnd = round_of(state.store, coordinator, round_id)
         t = request_translator(request, rnd.locale)
         model = results.report_model(store.db(), catalog, rnd, t)
         others = [
@@ -114,7 +114,7 @@ class ResultPages(Controller):
         """The PDF if it is ready; otherwise start rendering it and say so."""
         store: Store = state.store
         catalog: Catalog = state.catalog
-        rnd = round_of(state, coordinator, round_id)
+        rnd = round_of(state.store, coordinator, round_id)
         t = (
             translator(lang)
             if lang in {"nb", "sv", "en"}
@@ -145,7 +145,7 @@ class ResultPages(Controller):
         self, state: State, coordinator: SignedIn, round_id: FromPath[int], filename: FromPath[str]
     ) -> File:
         """A rendered report, named by the digest of what it was made from."""
-        rnd = round_of(state, coordinator, round_id)
+        rnd = round_of(state.store, coordinator, round_id)
         match = KEY.match(filename)
         path = pdf.cached_path(
             settings_of(state).data_path / "reports", match.group(1) if match else "-"
@@ -192,7 +192,7 @@ class ResultPages(Controller):
         names: FromQuery[bool] = False,
     ) -> Response[bytes]:
         """Every table in one workbook; respondents anonymised by role unless ``names=true``."""
-        rnd = round_of(state, coordinator, round_id)
+        rnd = round_of(state.store, coordinator, round_id)
         data = exports.to_xlsx(self._tables(request, state, rnd, names))
         return Response(
             data,
@@ -211,7 +211,7 @@ class ResultPages(Controller):
         names: FromQuery[bool] = False,
     ) -> Response[str]:
         """One table as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read æøå)."""
-        rnd = round_of(state, coordinator, round_id)
+        rnd = round_of(state.store, coordinator, round_id)
         match = CSV_NAME.match(filename)
         name = match.group(1) if match else ""
         table = next((x for x in self._tables(request, state, rnd, names) if x.name == name), None)
@@ -230,7 +230,9 @@ class ResultPages(Controller):
         """The result exactly as the API returns it."""
         store: Store = state.store
         catalog: Catalog = state.catalog
-        result = results.assessment(store.db(), catalog, round_of(state, coordinator, round_id))
+        result = results.assessment(
+            store.db(), catalog, round_of(state.store, coordinator, round_id)
+        )
         return Response(
             msgspec.json.encode(result),
             media_type=MediaType.JSON,
@@ -252,8 +254,8 @@ class ResultPages(Controller):
         store: Store = state.store
         catalog: Catalog = state.catalog
         db = store.db()
-        rnd = round_of(state, coordinator, round_id)
-        before = round_of(state, coordinator, other)
+        rnd = round_of(state.store, coordinator, round_id)
+        before = round_of(state.store, coordinator, other)
         q = results.questionnaire_of(catalog, rnd)
         if before.questionnaire_id != rnd.questionnaire_id:
             raise NotFound("Only rounds on the same questionnaire can be compared.")
