@@ -15,8 +15,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from service import results
-from service.domain.questionnaire import Questionnaire
-from service.domain.scoring import Score
+from service.domain.benchmarks import compare_scores
 from service.errors import NotFound
 from service.i18n import N_, translator
 from service.questionnaires import Catalog
@@ -271,65 +270,5 @@ class ResultPages(Controller):
             round=rnd,
             other=before,
             q=q,
-            rows=comparison_rows(q, now, then),
+            rows=compare_scores(q, now, then),
         )
-
-
-class ComparisonRow(msgspec.Struct, kw_only=True):
-    """An area, sub-question or the total in two rounds."""
-
-    id: str
-    title: dict[str, str]
-    now: float | None
-    then: float | None
-    delta: float | None
-    max_points: int
-    level: str  # "total", "area" or "subquestion"
-
-
-def comparison_rows(q: Questionnaire, now: Score, then: Score) -> list[ComparisonRow]:
-    """Every area and its sub-questions, then the total, with deltas (unknown stays unknown)."""
-
-    def delta(x: float | None, y: float | None) -> float | None:
-        return None if x is None or y is None else round(x - y, 1)
-
-    rows: list[ComparisonRow] = []
-    sq_now = {s.id: s for s in now.subquestions}
-    sq_then = {s.id: s for s in then.subquestions}
-    for area, a_now, a_then in zip(q.areas, now.areas, then.areas, strict=True):
-        rows.append(
-            ComparisonRow(
-                id=str(area.number),
-                title=area.title,
-                now=a_now.points,
-                then=a_then.points,
-                delta=delta(a_now.points, a_then.points),
-                max_points=a_now.max_points,
-                level="area",
-            )
-        )
-        for sq in area.subquestions:
-            x, y = sq_now[sq.id].points, sq_then[sq.id].points
-            rows.append(
-                ComparisonRow(
-                    id=sq.id,
-                    title=sq.title,
-                    now=x,
-                    then=y,
-                    delta=delta(x, y),
-                    max_points=sq.max_points,
-                    level="subquestion",
-                )
-            )
-    rows.append(
-        ComparisonRow(
-            id="",
-            title={},
-            now=now.points,
-            then=then.points,
-            delta=delta(now.points, then.points),
-            max_points=now.max_points,
-            level="total",
-        )
-    )
-    return rows
