@@ -23,6 +23,7 @@ from service.storage.db import Store
 from service.storage.migrations import migrate
 from service.web import api, auth, coordinator, errors, pages, respond, results
 from service.web.deps import DEPENDENCIES
+from service.web.renderer import ReportRenderer
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -49,7 +50,7 @@ def create_app(settings: Settings) -> Litestar:
     if applied:
         log.info("applied migrations: %s", ", ".join(applied))
     catalog = Catalog(settings.questionnaire_path)
-    renderer = results.ReportRenderer()
+    renderer = ReportRenderer()
 
     return Litestar(
         route_handlers=[

@@ -10,11 +10,13 @@ from litestar.di import NamedDependency, Provide
 from service.questionnaires import Catalog
 from service.settings import Settings
 from service.storage.db import Store
+from service.web.renderer import ReportRenderer
 
 # Handlers name these explicitly (Litestar 3 drops inferred dependencies).
 StoreDep = NamedDependency[Store]
 CatalogDep = NamedDependency[Catalog]
 SettingsDep = NamedDependency[Settings]
+RendererDep = NamedDependency[ReportRenderer]
 
 
 def provide_store(state: State) -> Store:
@@ -35,10 +37,17 @@ def provide_settings(state: State) -> Settings:
     return settings
 
 
+def provide_renderer(state: State) -> ReportRenderer:
+    """The PDF renderer's worker thread."""
+    renderer: ReportRenderer = state.renderer
+    return renderer
+
+
 # The Store, not a connection, is injected: dependencies resolve on the event loop's thread,
 # and each connection must stay on the thread that opened it.
 DEPENDENCIES: dict[str, Any] = {
     "store": Provide(provide_store, sync_to_thread=False),
     "catalog": Provide(provide_catalog, sync_to_thread=False),
     "settings": Provide(provide_settings, sync_to_thread=False),
+    "renderer": Provide(provide_renderer, sync_to_thread=False),
 }

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-from concurrent.futures import Future, ThreadPoolExecutor
-from threading import Lock
 from typing import Any
 
 import msgspec
 from litestar import Controller, MediaType, Request, Response, get
-from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
@@ -18,12 +15,11 @@ from service import results
 from service.domain.benchmarks import compare_scores
 from service.errors import NotFound
 from service.i18n import N_, translator
-from service.questionnaires import Catalog
 from service.report import exports, pdf
 from service.storage import evidence, respondents, rounds
-from service.storage.db import Store
 from service.web.auth import SignedIn, current_coordinator, round_of
-from service.web.context import render, request_translator, settings_of
+from service.web.context import render, request_translator
+from service.web.deps import CatalogDep, RendererDep, SettingsDep, StoreDep
 
 KEY = re.compile(r"^([0-9a-f]{32})\.pdf$")
 CSV_NAME = re.compile(r"^([a-z]+)\.csv$")
@@ -37,33 +33,6 @@ CSV_TABLES = [
 ]
 
 
-class ReportRenderer:
-    """Renders PDFs one at a time on a worker thread; remembers which are being made."""
-
-    def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kompass-pdf")
-        self._running: dict[str, Future[object]] = {}
-        self._lock = Lock()
-
-    def ensure(self, key: str, job: Any) -> None:
-        """Start rendering ``key`` unless it is already being rendered."""
-        with self._lock:
-            running = self._running.get(key)
-            if running is not None and not running.done():
-                return
-            self._running[key] = self._pool.submit(job)
-
-    def failed(self, key: str) -> bool:
-        """Whether the last attempt to render ``key`` raised."""
-        with self._lock:
-            running = self._running.get(key)
-        return running is not None and running.done() and running.exception() is not None
-
-    def shutdown(self) -> None:
-        """Stop accepting work and wait for the current render."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-
 class ResultPages(Controller):
     """The results page, PDF, exports and round comparison for the signed-in coordinator."""
 
@@ -75,14 +44,13 @@ class ResultPages(Controller):
     def page(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        store: StoreDep,
+        catalog: CatalogDep,
         coordinator: SignedIn,
         round_id: FromPath[int],
     ) -> Template:
         """Totals, charts, per-area tables, findings, gaps, disagreements and evidence."""
-        store: Store = state.store
-        catalog: Catalog = state.catalog
-        rnd = round_of(state.store, coordinator, round_id)
+        rnd = round_of(store, coordinator, round_id)
         t = request_translator(request, rnd.locale)
         model = results.report_model(store.db(), catalog, rnd, t)
         others = [
@@ -105,15 +73,16 @@ class ResultPages(Controller):
     def report(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        store: StoreDep,
+        catalog: CatalogDep,
+        settings: SettingsDep,
+        renderer: RendererDep,
         coordinator: SignedIn,
         round_id: FromPath[int],
         lang: FromQuery[str | None] = None,
     ) -> Redirect | Template:
         """The PDF if it is ready; otherwise start rendering it and say so."""
-        store: Store = state.store
-        catalog: Catalog = state.catalog
-        rnd = round_of(state.store, coordinator, round_id)
+        rnd = round_of(store, coordinator, round_id)
         t = (
             translator(lang)
             if lang in {"nb", "sv", "en"}
@@ -121,10 +90,9 @@ class ResultPages(Controller):
         )
         model = results.report_model(store.db(), catalog, rnd, t)
         key = pdf.cache_key(model)
-        cache_dir = settings_of(state).data_path / "reports"
+        cache_dir = settings.data_path / "reports"
         if pdf.cached_path(cache_dir, key).exists():
             return Redirect(f"/rounds/{rnd.id}/reports/{key}.pdf", status_code=303)
-        renderer: ReportRenderer = state.renderer
         failed = renderer.failed(key)
         if not failed:
             renderer.ensure(key, lambda: pdf.render_to_cache(model, t, cache_dir))
@@ -141,14 +109,17 @@ class ResultPages(Controller):
 
     @get("/reports/{filename:str}", sync_to_thread=True)
     def report_file(
-        self, state: State, coordinator: SignedIn, round_id: FromPath[int], filename: FromPath[str]
+        self,
+        store: StoreDep,
+        settings: SettingsDep,
+        coordinator: SignedIn,
+        round_id: FromPath[int],
+        filename: FromPath[str],
     ) -> File:
         """A rendered report, named by the digest of what it was made from."""
-        rnd = round_of(state.store, coordinator, round_id)
+        rnd = round_of(store, coordinator, round_id)
         match = KEY.match(filename)
-        path = pdf.cached_path(
-            settings_of(state).data_path / "reports", match.group(1) if match else "-"
-        )
+        path = pdf.cached_path(settings.data_path / "reports", match.group(1) if match else "-")
         if match is None or not path.exists():
             raise NotFound("This report is not available; open the results page to make a new one.")
         safe = re.sub(r"[^A-Za-z0-9æøåÆØÅäöÄÖ _-]", "", rnd.name).strip() or "kompass"
@@ -160,10 +131,13 @@ class ResultPages(Controller):
         )
 
     def _tables(
-        self, request: Request[Any, Any, Any], state: State, rnd: rounds.Round, names: bool
+        self,
+        request: Request[Any, Any, Any],
+        store: StoreDep,
+        catalog: CatalogDep,
+        rnd: rounds.Round,
+        names: bool,
     ) -> list[exports.Table]:
-        store: Store = state.store
-        catalog: Catalog = state.catalog
         db = store.db()
         q, answers_now, result = results.scored(db, catalog, rnd)
         people = [
@@ -185,14 +159,15 @@ class ResultPages(Controller):
     def xlsx(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        store: StoreDep,
+        catalog: CatalogDep,
         coordinator: SignedIn,
         round_id: FromPath[int],
         names: FromQuery[bool] = False,
     ) -> Response[bytes]:
         """Every table in one workbook; respondents anonymised by role unless ``names=true``."""
-        rnd = round_of(state.store, coordinator, round_id)
-        data = exports.to_xlsx(self._tables(request, state, rnd, names))
+        rnd = round_of(store, coordinator, round_id)
+        data = exports.to_xlsx(self._tables(request, store, catalog, rnd, names))
         return Response(
             data,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -203,17 +178,20 @@ class ResultPages(Controller):
     def csv(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        store: StoreDep,
+        catalog: CatalogDep,
         coordinator: SignedIn,
         round_id: FromPath[int],
         filename: FromPath[str],
         names: FromQuery[bool] = False,
     ) -> Response[str]:
         """One table as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read æøå)."""
-        rnd = round_of(state.store, coordinator, round_id)
+        rnd = round_of(store, coordinator, round_id)
         match = CSV_NAME.match(filename)
         name = match.group(1) if match else ""
-        table = next((x for x in self._tables(request, state, rnd, names) if x.name == name), None)
+        table = next(
+            (x for x in self._tables(request, store, catalog, rnd, names) if x.name == name), None
+        )
         if table is None:
             raise NotFound("No such export.")
         return Response(
@@ -225,13 +203,11 @@ class ResultPages(Controller):
         )
 
     @get("/export.json", sync_to_thread=True)
-    def json(self, state: State, coordinator: SignedIn, round_id: FromPath[int]) -> Response[bytes]:
+    def json(
+        self, store: StoreDep, catalog: CatalogDep, coordinator: SignedIn, round_id: FromPath[int]
+    ) -> Response[bytes]:
         """The result exactly as the API returns it."""
-        store: Store = state.store
-        catalog: Catalog = state.catalog
-        result = results.assessment(
-            store.db(), catalog, round_of(state.store, coordinator, round_id)
-        )
+        result = results.assessment(store.db(), catalog, round_of(store, coordinator, round_id))
         return Response(
             msgspec.json.encode(result),
             media_type=MediaType.JSON,
@@ -244,17 +220,16 @@ class ResultPages(Controller):
     def compare(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        store: StoreDep,
+        catalog: CatalogDep,
         coordinator: SignedIn,
         round_id: FromPath[int],
         other: FromQuery[int],
     ) -> Template:
         """Two rounds of the municipality side by side, per area and sub-question, with deltas."""
-        store: Store = state.store
-        catalog: Catalog = state.catalog
         db = store.db()
-        rnd = round_of(state.store, coordinator, round_id)
-        before = round_of(state.store, coordinator, other)
+        rnd = round_of(store, coordinator, round_id)
+        before = round_of(store, coordinator, other)
         q = results.questionnaire_of(catalog, rnd)
         if before.questionnaire_id != rnd.questionnaire_id:
             raise NotFound("Only rounds on the same questionnaire can be compared.")
