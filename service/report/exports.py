@@ -87,10 +87,6 @@ def _points(value: float | None) -> float | None:
     return None if value is None else from_tenths(to_tenths(value))
 
 
-def _indicator_points(max_points: float, fraction: float | None) -> float | None:
-    return None if fraction is None else _points(max_points * fraction)
-
-
 class _Context:
     """Lookups shared by the tables: texts in one locale, respondent labels."""
 
@@ -244,8 +240,8 @@ def _indicators(ctx: _Context, result: Assessment) -> Table:
                 r.dont_know,
                 r.planned,
                 *_median_levels(ctx, r),
-                _indicator_points(r.max_points, r.fraction),
-                _indicator_points(r.max_points, r.documented_fraction),
+                _points(r.points),
+                _points(r.documented_points),
                 _points(r.max_points),
                 t("Yes") if r.documented else t("No"),
                 finding(t, r.finding),
