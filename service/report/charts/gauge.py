@@ -196,6 +196,27 @@ def _band_swatch(x: float, y: float) -> str:
     )
 
 
+def _gauge_bars(
+    scale: _Scale, track: float, totals: tuple[float, float], fmt: Fmt
+) -> tuple[list[str], list[str]]:
+    """The claimed and documented bars, and their value labels (drawn last, on top)."""
+    bars: list[str] = []
+    values: list[str] = []
+    size = _VALUE_SIZE + 1
+    for k, value in enumerate(totals):
+        y = track + k * (_GAUGE_BAR + 4)
+        end = scale.at(value)
+        if end > scale.x0:
+            draw = _claimed_bar if k == 0 else _documented_bar
+            bars.append(draw(scale.x0, y, end - scale.x0, _GAUGE_BAR))
+        text = fmt(value)
+        values.append(
+            _backdrop(end + 5, y + _GAUGE_BAR - 3, text_width(text, size, bold=k == 0), size)
+        )
+        values.append(_text(end + 5, y + _GAUGE_BAR - 3, _esc(text), size=size, bold=k == 0))
+    return bars, values
+
+
 def gauge_chart(
     total: float,
     documented: float,
@@ -244,19 +265,8 @@ def gauge_chart(
             )
         )
     body.append(_gauge_scale(scale, axis, fmt))
-    values: list[str] = []
-    for k, value in enumerate((total, documented)):
-        y = track + k * (_GAUGE_BAR + 4)
-        end = scale.at(value)
-        if end > scale.x0:
-            draw = _claimed_bar if k == 0 else _documented_bar
-            body.append(draw(scale.x0, y, end - scale.x0, _GAUGE_BAR))
-        text = fmt(value)
-        size = _VALUE_SIZE + 1
-        values.append(
-            _backdrop(end + 5, y + _GAUGE_BAR - 3, text_width(text, size, bold=k == 0), size)
-        )
-        values.append(_text(end + 5, y + _GAUGE_BAR - 3, _esc(text), size=size, bold=k == 0))
+    bars, values = _gauge_bars(scale, track, (total, documented), fmt)
+    body.extend(bars)
     if band is not None:
         for edge in band:
             x = scale.at(edge)
