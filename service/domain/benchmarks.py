@@ -11,6 +11,7 @@ from typing import Annotated
 
 import msgspec
 
+from service.domain.locales import LOCALES
 from service.domain.questionnaire import LocalizedText, Questionnaire
 from service.domain.scoring import Score
 
@@ -146,7 +147,7 @@ def compare_rounds(total: float, areas: dict[int, float], earlier: EarlierRound)
     """Compare the current result with an earlier round, per area and in total."""
     return Comparison(
         id=earlier.id,
-        label={"nb": earlier.name, "sv": earlier.name, "en": earlier.name},
+        label=dict.fromkeys(LOCALES, earlier.name),
         source=earlier.date,
         kind=FigureKind.MUNICIPALITY,
         total=_delta(total, earlier.total),

@@ -14,7 +14,7 @@ from litestar.response import File, Redirect, Template
 from service import results
 from service.domain.benchmarks import compare_scores
 from service.errors import NotFound
-from service.i18n import N_, translator
+from service.i18n import N_, SUPPORTED, translator
 from service.report import exports, pdf
 from service.storage import evidence, respondents, rounds
 from service.web.auth import SignedIn, current_coordinator, round_of
@@ -83,11 +83,7 @@ class ResultPages(Controller):
     ) -> Redirect | Template:
         """The PDF if it is ready; otherwise start rendering it and say so."""
         rnd = round_of(store, coordinator, round_id)
-        t = (
-            translator(lang)
-            if lang in {"nb", "sv", "en"}
-            else request_translator(request, rnd.locale)
-        )
+        t = translator(lang) if lang in SUPPORTED else request_translator(request, rnd.locale)
         model = results.report_model(store.db(), catalog, rnd, t)
         key = pdf.cache_key(model)
         cache_dir = settings.data_path / "reports"
