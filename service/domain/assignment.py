@@ -136,7 +136,12 @@ class Assignment(msgspec.Struct, frozen=True, kw_only=True):
 def roles_needed(q: Questionnaire, indicator: str, settings: CoverageSettings) -> int:
     """How many distinct roles an indicator should be answered by: ``min_roles``, at most its roles."""
     ind = q.indicator(indicator)
-    return min(settings.min_roles, len(ind.roles)) if ind is not None else 0
+    return _wanted_roles(settings, len(ind.roles)) if ind is not None else 0
+
+
+def _wanted_roles(settings: CoverageSettings, asked: int) -> int:
+    """``min_roles``, but no more than the roles asked or the people needed."""
+    return min(settings.min_roles, settings.min_per_indicator, asked)
 
 
 def answer_more(q: Questionnaire, role: str, assigned: Iterable[str]) -> list[str]:
@@ -190,6 +195,10 @@ class _Round:
         target = min(self.settings.min_roles, len(available))
         return self.need - 1 if target >= 2 and self.need > 1 else self.need
 
+    def _wanted(self, j: int) -> int:
+        """How many distinct roles indicator ``j`` should have."""
+        return _wanted_roles(self.settings, len(self.ind_roles[j]))
+
     def role_count(self, j: int, role: str) -> int:
         """People of ``role`` assigned to indicator ``j``."""
         return sum(1 for p in self.members[j] if self.people[p].role == role)
@@ -217,10 +226,30 @@ class _Round:
             self.fixed.add((p, j))
         for p, j in self._valid(previous, active_only=True):
             self.earlier.add((p, j))
-            if p not in self.members[j] and self.load[p] < self.limit:
+            if p not in self.members[j]:
                 self.add(p, j)
+        # Counts first, then limits: dropping extras from the busiest people first
+        # often brings them under a lowered limit without dropping anything else.
         for j in range(len(self.indicators)):
             self._trim(j)
+        for p in sorted(self.people):
+            self._enforce_limit(p)
+
+    def _enforce_limit(self, p: int) -> None:
+        """Drop unanswered indicators from someone above the limit, the least needed first."""
+        while self.load[p] > self.limit:
+            role = self.people[p].role
+            movable = [
+                j
+                for j in range(len(self.indicators))
+                if p in self.members[j] and (p, j) not in self.fixed
+            ]
+            if not movable:
+                return
+            self.remove(
+                p,
+                max(movable, key=lambda j: (len(self.members[j]), self.role_count(j, role) > 1, j)),
+            )
 
     def _valid(self, pairs: Iterable[Pair], *, active_only: bool) -> list[tuple[int, int]]:
         """Pairs naming a known person of an eligible role and an existing indicator, in order."""
@@ -246,10 +275,12 @@ class _Round:
             if over_role:
                 candidates = over_role
             elif over_count:
-                # Never drop a role's only person while that would lose a role.
+                # Never drop a role's only person while that would lose a needed role
+                # (``diversify`` may have added them on top of answered ones).
+                spare_roles = len(self.roles_of(j)) > self._wanted(j)
                 candidates = [
-                    p for p in movable if self.role_count(j, self.people[p].role) > 1
-                ] or movable
+                    p for p in movable if spare_roles or self.role_count(j, self.people[p].role) > 1
+                ]
             else:
                 return
             if not candidates:
@@ -398,14 +429,16 @@ class _Round:
         return None
 
     def diversify(self) -> bool:
-        """Swap a person of a repeated role for one of a missing role who has room.
+        """Bring in a person of a missing role who has room, instead of a repeated role.
 
         Balancing can free people after the fill gave an indicator all its people from
-        one role; this uses them. Returns whether anything changed.
+        one role; this uses them. When the indicator's count is already met by people
+        who answered it (or are their role's only one), the newcomer comes on top:
+        coverage asks for *at least* N people. Returns whether anything changed.
         """
         changed = False
         for j in range(len(self.indicators)):
-            while len(self.roles_of(j)) < min(self.settings.min_roles, len(self.ind_roles[j])):
+            while len(self.roles_of(j)) < self._wanted(j):
                 present = self.roles_of(j)
                 newcomers = [
                     p
@@ -419,13 +452,15 @@ class _Round:
                 ]
                 if not newcomers:
                     break
-                if len(self.members[j]) >= self.need:
-                    if not repeated:
-                        break
+                if len(self.members[j]) >= self.need and repeated:
                     self.remove(max(repeated, key=lambda p: (self.load[p], p)), j)
                 self.add(min(newcomers, key=lambda p: (self.load[p], p)), j)
                 changed = True
         return changed
+
+    def slots(self) -> int:
+        """How many (person, indicator) pairs are assigned."""
+        return sum(len(m) for m in self.members)
 
     def pairs(self) -> list[Pair]:
         """The assignment, by invitation then questionnaire order."""
@@ -451,12 +486,16 @@ def assign(
     answered = list(answered)
     state = _Round(q, invitations, settings)
     state.keep(answered, previous)
-    state.fill()
-    state.balance()
-    # Each swap adds a missing role and balancing never takes one below min_roles, so
-    # this ends.
-    while state.diversify():
+    # Balancing frees room a later fill can use, and a swap for a missing role can
+    # unbalance again; repeat until a round changes nothing. Slots only grow and
+    # swaps only add roles, so this ends.
+    while True:
+        before = state.slots()
+        state.fill()
         state.balance()
+        swapped = state.diversify()
+        if not swapped and state.slots() == before:
+            break
     pairs = state.pairs()
     return Assignment(
         pairs=pairs,
@@ -525,7 +564,7 @@ def coverage(
         eligible = {p for p, inv in people.items() if inv.active and inv.role in ind.roles}
         everyone = eligible | mine
         roles = sorted({people[p].role for p in mine}, key=lambda r: role_rank.get(r, 99))
-        wanted_roles = min(settings.min_roles, len(ind.roles))
+        wanted_roles = _wanted_roles(settings, len(ind.roles))
         short_by = max(0, need - len(mine))
         roles_short_by = max(0, wanted_roles - len(roles))
         spare = {p for p in eligible - mine if load[p] < settings.max_per_person}
