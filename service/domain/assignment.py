@@ -184,6 +184,9 @@ class _Round:
         self.fixed: set[tuple[int, int]] = set()  # (person, indicator index) answered
         self.earlier: set[tuple[int, int]] = set()  # (person, indicator index) assigned before
         self.cap = [self._role_cap(j) for j in range(len(self.indicators))]
+        # Nodes a failed search found no way out of; valid until the assignment changes.
+        # Without this, a round with too few people repeats the same hopeless searches.
+        self.dead: set[_Node] = set()
 
     def _role_cap(self, j: int) -> int:
         """At most this many of one role per indicator, so that a full indicator has two roles.
@@ -211,11 +214,13 @@ class _Round:
         """Assign indicator ``j`` to person ``p``."""
         self.members[j].add(p)
         self.load[p] += 1
+        self.dead.clear()
 
     def remove(self, p: int, j: int) -> None:
         """Take indicator ``j`` away from person ``p``."""
         self.members[j].discard(p)
         self.load[p] -= 1
+        self.dead.clear()
 
     # 1. Keep -----------------------------------------------------------------------
 
@@ -265,24 +270,21 @@ class _Round:
         return sorted(found)
 
     def _trim(self, j: int) -> None:
-        """Drop unanswered extras: above the needed count, or above a role's share."""
-        while True:
-            movable = [p for p in self.members[j] if (p, j) not in self.fixed]
-            over_count = len(self.members[j]) > self.need
-            over_role = [
-                p for p in movable if self.role_count(j, self.people[p].role) > self.cap[j]
+        """Drop unanswered extras above the needed count, from the busiest people first.
+
+        A role over its share is left alone here: whether someone of a missing role can
+        take over is only known after the fill, so ``diversify`` decides that.
+        """
+        while len(self.members[j]) > self.need:
+            # Never drop a role's only person while that would lose a needed role
+            # (``diversify`` may have added them on top of answered ones).
+            spare_roles = len(self.roles_of(j)) > self._wanted(j)
+            candidates = [
+                p
+                for p in self.members[j]
+                if (p, j) not in self.fixed
+                and (spare_roles or self.role_count(j, self.people[p].role) > 1)
             ]
-            if over_role:
-                candidates = over_role
-            elif over_count:
-                # Never drop a role's only person while that would lose a needed role
-                # (``diversify`` may have added them on top of answered ones).
-                spare_roles = len(self.roles_of(j)) > self._wanted(j)
-                candidates = [
-                    p for p in movable if spare_roles or self.role_count(j, self.people[p].role) > 1
-                ]
-            else:
-                return
             if not candidates:
                 return
             self.remove(max(candidates, key=lambda p: (self.load[p], p)), j)
@@ -342,7 +344,7 @@ class _Round:
         while queue:
             node = queue.popleft()
             for nxt in self._residual(node, start, relaxed=relaxed):
-                if nxt in seen:
+                if nxt in seen or nxt in self.dead:
                     continue
                 seen.add(nxt)
                 parent[nxt] = node
@@ -350,6 +352,7 @@ class _Round:
                     self._apply(nxt, parent)
                     return True
                 queue.append(nxt)
+        self.dead |= seen
         return False
 
     def _residual(self, node: _Node, start: int, *, relaxed: bool) -> list[_Node]:
