@@ -9,14 +9,20 @@ per indicator what is missing and why (``IndicatorCoverage``) instead of failing
 How (``docs/assignment.md`` explains it for coordinators):
 
 1. *Keep*: every indicator a person has answered stays theirs; an earlier assignment is
-   kept where it is still valid (the person is still invited, the limits hold).
+   kept where it is still valid (the person is still invited, the role fits); extras
+   above the count and then above a lowered limit are dropped, busiest people first.
 2. *Fill*: indicators with the fewest eligible people first, one slot per indicator per
    pass, each slot to an eligible person of a role the indicator does not have yet, else
    to the least loaded one. When everyone eligible is full, an augmenting path moves
    earlier choices along (a maximum flow), so coverage is never lost to a greedy choice.
+   A first pass allows at most N-1 people of one role (so a full indicator has two
+   roles); a second pass drops that cap for indicators still short.
 3. *Balance*: move one unanswered indicator at a time from a person to an eligible one
    with at least two fewer, until no such move is left; within a role that leaves
    loads differing by at most one.
+4. *Diversify*: where an indicator still lacks a role, bring in someone of that role
+   who has room, in place of a repeated role (or on top of people who answered).
+   Steps 2–4 repeat until nothing changes.
 
 Everything is ordered by invitation id and questionnaire order, never by set or dict
 order, so the same input gives the same output.
