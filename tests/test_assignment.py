@@ -543,8 +543,11 @@ def test_storage_round_trip(db, catalog: Catalog) -> None:  # type: ignore[no-un
     again = assignments.records_for_round(db, rnd.id)
     assert len(again) == len(records) - 1
     assert {r.assigned_at for r in again} == {"2020-01-01T00:00:00+00:00"}
+    # An answer saved meanwhile keeps its pair, even if the new assignment leaves it out.
+    kept = smaller[0]
+    answers.save(db, kept.invitation, IndicatorAnswer(indicator=kept.indicator), author="t")
     assignments.replace(db, rnd.id, [])
-    assert assignments.for_round(db, rnd.id) == []
+    assert assignments.for_round(db, rnd.id) == [kept]
 
 
 def test_storage_withdrawn_and_answered(db) -> None:  # type: ignore[no-untyped-def]

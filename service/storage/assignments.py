@@ -30,7 +30,9 @@ class AssignmentRecord(msgspec.Struct, frozen=True, kw_only=True):
 def replace(db: sqlite_utils.Database, round_id: int, pairs: Iterable[Pair]) -> None:
     """Make ``pairs`` the round's whole assignment, in one transaction.
 
-    Rows that stay keep their ``assigned_at``; only the difference is written.
+    Rows that stay keep their ``assigned_at``; only the difference is written. A row
+    whose indicator the respondent has answered is never deleted, so an answer saved
+    while a new assignment was being computed stays assigned to its author.
     """
     wanted = {(p.invitation, p.indicator) for p in pairs}
     stamp = now()
@@ -43,7 +45,9 @@ def replace(db: sqlite_utils.Database, round_id: int, pairs: Iterable[Pair]) -> 
             ).fetchall()
         }
         db.conn.executemany(
-            "DELETE FROM assignments WHERE round_id = ? AND respondent_id = ? AND indicator_id = ?",
+            "DELETE FROM assignments WHERE round_id = ? AND respondent_id = ? AND indicator_id = ?"
+            " AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.respondent_id = assignments.respondent_id"
+            " AND a.indicator_id = assignments.indicator_id)",
             [(round_id, person, indicator) for person, indicator in sorted(current - wanted)],
         )
         db.conn.executemany(
