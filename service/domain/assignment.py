@@ -167,7 +167,6 @@ class _Round:
     def __init__(
         self, q: Questionnaire, invitations: Iterable[Invitation], settings: CoverageSettings
     ) -> None:
-        self.q = q
         self.settings = settings
         self.need = settings.min_per_indicator
         self.limit = settings.max_per_person
@@ -179,7 +178,6 @@ class _Round:
         self.role_rank = {r.id: n for n, r in enumerate(q.roles)}
         self.indicators = [ind for _, _, ind in q.indicators()]
         self.index = {ind.id: n for n, ind in enumerate(self.indicators)}
-        self.area = {ind.id: area.number for area, _, ind in q.indicators()}
         self.ind_roles = [set(ind.roles) for ind in self.indicators]
         self.eligible = [
             [p.id for p in people.values() if p.active and p.role in roles]
