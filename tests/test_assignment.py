@@ -5,10 +5,12 @@ from __future__ import annotations
 import random
 import sqlite3
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import msgspec
 import pytest
+import sqlite_utils
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -73,7 +75,7 @@ def check_rules(
     invitations: list[Invitation],
     cov: CoverageSettings,
     result: Assignment,
-    answered: list[Pair] = (),  # type: ignore[assignment]
+    answered: Sequence[Pair] = (),
 ) -> None:
     """The invariants every assignment keeps, whatever the input."""
     people = {inv.id: inv for inv in invitations}
@@ -500,19 +502,19 @@ def test_properties(case: dict[str, object]) -> None:
 
 
 @pytest.fixture
-def db(tmp_path: Path):  # type: ignore[no-untyped-def]
+def db(tmp_path: Path) -> Iterator[sqlite_utils.Database]:
     database = open_database(tmp_path / "kompass.db")
     migrate(database)
     yield database
     database.close()
 
 
-def new_round(db, name: str = "Runde") -> rounds.Round:  # type: ignore[no-untyped-def]
+def new_round(db: sqlite_utils.Database, name: str = "Runde") -> rounds.Round:
     municipality = accounts.create_municipality(db, f"Kommune {name}", "NO", "nb")
     return rounds.create_round(db, municipality.id, name, "kommunekompasset-2.1", "nb", None)
 
 
-def test_storage_round_trip(db, catalog: Catalog) -> None:  # type: ignore[no-untyped-def]
+def test_storage_round_trip(db: sqlite_utils.Database, catalog: Catalog) -> None:
     q = catalog.get("kommunekompasset-2.1")
     assert q is not None
     rnd = new_round(db)
@@ -550,7 +552,7 @@ def test_storage_round_trip(db, catalog: Catalog) -> None:  # type: ignore[no-un
     assert assignments.for_round(db, rnd.id) == [kept]
 
 
-def test_storage_withdrawn_and_answered(db) -> None:  # type: ignore[no-untyped-def]
+def test_storage_withdrawn_and_answered(db: sqlite_utils.Database) -> None:
     rnd = new_round(db)
     a, _ = respondents.invite(db, rnd.id, "unit_leader")
     b, _ = respondents.invite(db, rnd.id, "mayor")
@@ -568,7 +570,7 @@ def test_storage_withdrawn_and_answered(db) -> None:  # type: ignore[no-untyped-
     ]
 
 
-def test_storage_keeps_rounds_apart(db) -> None:  # type: ignore[no-untyped-def]
+def test_storage_keeps_rounds_apart(db: sqlite_utils.Database) -> None:
     one, other = new_round(db, "En"), new_round(db, "To")
     a, _ = respondents.invite(db, one.id, "unit_leader")
     b, _ = respondents.invite(db, other.id, "unit_leader")
@@ -590,7 +592,7 @@ def test_storage_keeps_rounds_apart(db) -> None:  # type: ignore[no-untyped-def]
         CoverageSettings(min_per_indicator=5, min_roles=3, max_per_person=80),
     ],
 )
-def test_storage_coverage_settings(db, chosen: CoverageSettings) -> None:  # type: ignore[no-untyped-def]
+def test_storage_coverage_settings(db: sqlite_utils.Database, chosen: CoverageSettings) -> None:
     rnd, other = new_round(db, "En"), new_round(db, "To")
     assert assignments.get_settings(db, rnd.id) == CoverageSettings()
     assignments.set_settings(db, rnd.id, CoverageSettings(min_per_indicator=4))
