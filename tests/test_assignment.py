@@ -564,7 +564,15 @@ def test_storage_withdrawn_and_answered(db: sqlite_utils.Database) -> None:
         Invitation(id=a.id, role="unit_leader", active=True),
         Invitation(id=b.id, role="mayor", active=False),
     ]
+    answers.save(db, a.id, IndicatorAnswer(indicator="1.2.1", status=Status.PLANNED), author="t")
+    answers.save(db, a.id, IndicatorAnswer(indicator="1.2.1", status=Status.DONT_KNOW), author="t")
     assert assignments.answered(db, rnd.id) == [
+        Pair(invitation=a.id, indicator="1.1.1"),
+        Pair(invitation=a.id, indicator="1.2.1"),
+        Pair(invitation=b.id, indicator="2.1.1"),
+    ]
+    # For coverage, a current "don't know" is no answer.
+    assert assignments.answered(db, rnd.id, informative=True) == [
         Pair(invitation=a.id, indicator="1.1.1"),
         Pair(invitation=b.id, indicator="2.1.1"),
     ]

@@ -487,7 +487,9 @@ def assign(
 
     ``previous`` is the assignment stored so far (rebalancing keeps what it can);
     ``answered`` lists the indicators each invitation has answered, which always stay
-    theirs, also for withdrawn invitations, whose answers still count.
+    theirs, also for withdrawn invitations, whose answers still count. The result's
+    coverage counts those same pairs as answered; for answer counts that leave out
+    "don't know", call ``coverage`` with the informative answers.
     """
     settings = settings or CoverageSettings()
     answered = list(answered)

@@ -95,13 +95,21 @@ def invitations(db: sqlite_utils.Database, round_id: int) -> list[Invitation]:
     return [Invitation(id=int(r[0]), role=str(r[1]), active=bool(r[2])) for r in rows]
 
 
-def answered(db: sqlite_utils.Database, round_id: int) -> list[Pair]:
-    """Every (respondent, indicator) of the round with any stored answer, "don't know" included."""
+def answered(db: sqlite_utils.Database, round_id: int, *, informative: bool = False) -> list[Pair]:
+    """Every (respondent, indicator) of the round with a stored answer.
+
+    By default any answer counts, "don't know" included: that is what an assignment must
+    keep. With ``informative``, only pairs whose current answer is not "don't know" —
+    the answers that count towards an indicator's coverage on the round page.
+    """
     rows = db.execute(
-        "SELECT DISTINCT a.respondent_id, a.indicator_id FROM answers a"
+        "SELECT a.respondent_id, a.indicator_id FROM answers a"
         " JOIN respondents r ON r.id = a.respondent_id"
-        " WHERE r.round_id = ? ORDER BY a.respondent_id, a.indicator_id",
-        [round_id],
+        " WHERE r.round_id = ? AND a.id = (SELECT MAX(b.id) FROM answers b"
+        "  WHERE b.respondent_id = a.respondent_id AND b.indicator_id = a.indicator_id)"
+        " AND (? = 0 OR a.status != 'dont_know')"
+        " ORDER BY a.respondent_id, a.indicator_id",
+        [round_id, int(informative)],
     ).fetchall()
     return [Pair(invitation=int(r[0]), indicator=str(r[1])) for r in rows]
 
