@@ -150,6 +150,12 @@ def _wanted_roles(settings: CoverageSettings, asked: int) -> int:
     return min(settings.min_roles, settings.min_per_indicator, asked)
 
 
+def in_questionnaire_order(q: Questionnaire, indicators: Iterable[str]) -> list[str]:
+    """Indicator ids (say, a respondent's stored assignment) in questionnaire order; unknown ids are left out."""
+    wanted = set(indicators)
+    return [ind.id for _, _, ind in q.indicators() if ind.id in wanted]
+
+
 def answer_more(q: Questionnaire, role: str, assigned: Iterable[str]) -> list[str]:
     """The indicators of ``role`` not in a respondent's assignment, in questionnaire order."""
     have = set(assigned)
