@@ -173,3 +173,64 @@ def test_reference_figures_match_the_sources() -> None:
     assert [roros.areas[n] for n in range(1, 9)] == [33, 38, 65, 57, 52, 43, 39, 69]
     assert sum(roros.areas.values()) == 396
     assert all(f.source for f in refs.figures)
+
+
+# Mechanical language rules (issue 17). Each names the locales it applies to.
+DIMENSION_ENDING = re.compile(
+    r",\s*(og|och|and)\s+(blir|følges|följs|is|are)\s+(\w+\s+){0,3}"
+    r"(fulgt\s+opp|opp|upp|followed up|monitored|revised regularly|evaluated\b.*)\?$"
+)
+# Bokmål allows both "fram" and "frem"; the questionnaire uses "fram" throughout. The verb
+# "fremme" (to promote) has no "fram" form and stays.
+FREM_ALLOWED = {"fremme", "fremmer", "fremmes", "fremmet"}
+
+
+@pytest.mark.parametrize("qid", IDS)
+def test_evidence_hints_end_with_a_full_stop(qid: str) -> None:
+    q = get(qid)
+    bad = [
+        f"{ind.id} ({locale}): …{text[-40:]}"
+        for _, _, ind in q.indicators()
+        for locale, text in ind.evidence_hint.items()
+        if not text.rstrip().endswith(".")
+    ]
+    assert not bad, "\n".join(bad[:20])
+
+
+@pytest.mark.parametrize("qid", IDS)
+def test_no_question_ending_repeats_a_dimension(qid: str) -> None:
+    # "… and is it followed up?" asks what the results and evaluation dimensions already
+    # measure; a half-true answer to the practice would then be scored twice.
+    q = get(qid)
+    bad = [
+        f"{ind.id} ({locale}): …{text[-60:]}"
+        for _, _, ind in q.indicators()
+        for locale, text in ind.question.items()
+        if DIMENSION_ENDING.search(text.rstrip())
+    ]
+    assert not bad, "\n".join(bad)
+
+
+def test_bokmal_uses_fram_forms() -> None:
+    q = get("kommunekompasset-2.1")
+    bad = [
+        f"{path}: {word}"
+        for path, text in texts(q, "nb")
+        for word in re.findall(r"\b(?:[a-zæøå]+-)?frem[a-zæøå]*", text.lower())
+        if word not in FREM_ALLOWED
+    ]
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("locale", ["sv", "en"])
+def test_mal_och_budget_is_written_as_a_name(locale: str) -> None:
+    # The Swedish budget document is called "Mål och budget"; in lower case mid-sentence it
+    # reads as "goals and budget" in general.
+    q = get("kommunkompassen")
+    bad = [f"{path}: {text[:80]}" for path, text in texts(q, locale) if "mål och budget" in text]
+    assert not bad, "\n".join(bad)
+
+
+def test_scale_starts_at_not_at_all() -> None:
+    assert get("kommunekompasset-2.1").scale[0].label["nb"] == "Ikke i det hele tatt"
+    assert get("kommunkompassen").scale[0].label["sv"] == "Inte alls"
