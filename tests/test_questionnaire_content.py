@@ -251,3 +251,30 @@ def test_retired_ids_are_not_reused_and_ids_only_grow(qid: str) -> None:
         numbers = [int(ind.id.rsplit(".", 1)[1]) for ind in sq.indicators]
         # New indicators take the next free number, so the numbers rise in document order.
         assert numbers == sorted(numbers), sq.id
+
+
+@pytest.mark.parametrize("qid", IDS)
+def test_every_indicator_has_a_measure_a_council_can_adopt(qid: str) -> None:
+    # The development plan prints measures (issue 14): one short action per indicator, in
+    # every locale, that is not the question again.
+    q = get(qid)
+    bad = []
+    for _, _, ind in q.indicators():
+        for locale in q.locales:
+            text = ind.measure.get(locale, "")
+            problem = (
+                "missing"
+                if not text.strip()
+                else "a question"
+                if text.rstrip().endswith("?")
+                else "no full stop"
+                if not text.rstrip().endswith(".")
+                else "too long"
+                if len(text.split()) > 25
+                else "the question again"
+                if text.rstrip(".") == ind.question[locale].rstrip("?")
+                else ""
+            )
+            if problem:
+                bad.append(f"{ind.id} ({locale}): {problem}: {text[:60]}")
+    assert not bad, "\n".join(bad[:20])
