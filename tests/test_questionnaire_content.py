@@ -214,9 +214,12 @@ def test_no_question_ending_repeats_a_dimension(qid: str) -> None:
 
 def test_bokmal_uses_fram_forms() -> None:
     q = get("kommunekompasset-2.1")
+    catalog = QUESTIONNAIRE_DIR.parent / "locales" / "nb" / "LC_MESSAGES" / "messages.po"
+    ui = re.findall(r'^msgstr "(.*)"$', catalog.read_text(encoding="utf-8"), re.MULTILINE)
+    sources = [*texts(q, "nb"), *(("messages.po", text) for text in ui)]
     bad = [
         f"{path}: {word}"
-        for path, text in texts(q, "nb")
+        for path, text in sources
         for word in re.findall(r"\b(?:[a-zæøå]+-)?frem[a-zæøå]*", text.lower())
         if word not in FREM_ALLOWED
     ]
