@@ -571,3 +571,13 @@ def test_xlsx_column_widths_are_capped() -> None:
 def test_xlsx_without_tables_is_still_a_workbook() -> None:
     workbook = openpyxl.load_workbook(io.BytesIO(to_xlsx([])))
     assert len(workbook.sheetnames) == 1
+
+
+@pytest.mark.parametrize("locale", ["nb", "sv"])
+def test_csv_nordic_semicolon_and_decimal_comma(locale: str) -> None:
+    table = tables(locale)["areas"]
+    rows = list(csv.reader(io.StringIO(to_csv(table, locale), newline=""), delimiter=";"))
+    assert rows[0] == table.headers
+    claimed = rows[1][table.headers.index(Translator(locale)("Claimed points"))]
+    assert claimed == str(RESULT.score.areas[0].points).replace(".", ",")
+    assert all(len(r) == len(table.headers) for r in rows)

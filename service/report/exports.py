@@ -17,10 +17,10 @@ Headers and values are localized through the :class:`~service.i18n.Translator`; 
 questionnaire (titles, questions, roles, dimensions) come in the translator's locale.
 Numbers stay numbers: points are floats with one decimal, counts and levels as given.
 
-**CSV** (:func:`to_csv`) is meant to be read by programs as well as people, so it is
-locale-independent: the ``csv`` module's ``excel`` dialect (RFC 4180: ``,`` between fields,
-``"`` quoting, CRLF line ends), ``.`` as the decimal separator and empty fields for unknown
-values. It returns text; the caller encodes it as UTF-8 (with a BOM if Excel should detect
+**CSV** (:func:`to_csv`) opens in Excel as the reader's locale expects it: for nb and sv
+``;`` between fields and a decimal comma, for en the ``csv`` module's ``excel`` dialect
+(RFC 4180: ``,`` between fields, ``.`` decimals); always ``"`` quoting, CRLF line ends and
+empty fields for unknown values. It returns text; the caller encodes it as UTF-8 (with a BOM if Excel should detect
 the encoding). Text that a spreadsheet would run as a formula (starting with ``=``, ``+``,
 ``-``, ``@``, tab or carriage return) is prefixed with ``'``, since comments, titles and
 file names come from respondents.
@@ -424,12 +424,28 @@ def _csv_cell(value: Cell) -> Cell:
     return value
 
 
-def to_csv(table: Table) -> str:
-    """The table as RFC 4180 CSV text: header row first, ``,`` and ``.``, CRLF line ends."""
+# Excel in a Nordic locale expects ``;`` between fields and a decimal comma; anything else
+# opens as one text column. English keeps RFC 4180's ``,`` and ``.``.
+_DECIMAL_COMMA = frozenset({"nb", "sv"})
+
+
+def _localized_cell(value: Cell, comma: bool) -> Cell:
+    value = _csv_cell(value)
+    if comma and isinstance(value, float):
+        return repr(value).replace(".", ",")
+    return value
+
+
+def to_csv(table: Table, locale: str = "en") -> str:
+    """The table as CSV text with CRLF line ends, header row first, as Excel opens it in ``locale``.
+
+    nb and sv: ``;`` between fields and a decimal comma; other locales: ``,`` and ``.``.
+    """
+    comma = locale in _DECIMAL_COMMA
     buffer = io.StringIO()
-    writer = csv.writer(buffer, dialect="excel")
+    writer = csv.writer(buffer, dialect="excel", delimiter=";" if comma else ",")
     writer.writerow(table.headers)
-    writer.writerows([_csv_cell(v) for v in row] for row in table.rows)
+    writer.writerows([_localized_cell(v, comma) for v in row] for row in table.rows)
     return buffer.getvalue()
 
 

@@ -17,6 +17,7 @@ from service.errors import NotFound
 from service.i18n import N_, SUPPORTED, translator
 from service.report import exports, pdf
 from service.storage import evidence, respondents, rounds
+from service.web.api_records import evidence_out
 from service.web.auth import SignedIn, current_coordinator, round_of
 from service.web.context import render, request_translator
 from service.web.deps import CatalogDep, RendererDep, SettingsDep, StoreDep
@@ -180,8 +181,11 @@ class ResultPages(Controller):
         round_id: FromPath[int],
         filename: FromPath[str],
         names: FromQuery[bool] = False,
-    ) -> Response[str]:
-        """One table as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read æøå)."""
+    ) -> Response[bytes]:
+        """One table as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read æøå).
+
+        Separator and decimal mark follow the page's language, as Excel expects them there.
+        """
         rnd = round_of(store, coordinator, round_id)
         match = CSV_NAME.match(filename)
         name = match.group(1) if match else ""
@@ -190,9 +194,10 @@ class ResultPages(Controller):
         )
         if table is None:
             raise NotFound("No such export.")
+        locale = request_translator(request, rnd.locale).locale
         return Response(
-            "\ufeff" + exports.to_csv(table),
-            media_type="text/csv; charset=utf-8",
+            ("\ufeff" + exports.to_csv(table, locale)).encode("utf-8"),
+            media_type="text/csv",  # Litestar adds "; charset=utf-8"
             headers={
                 "Content-Disposition": f'attachment; filename="kompass-round-{rnd.id}-{name}.csv"'
             },
@@ -202,10 +207,15 @@ class ResultPages(Controller):
     def json(
         self, store: StoreDep, catalog: CatalogDep, coordinator: SignedIn, round_id: FromPath[int]
     ) -> Response[bytes]:
-        """The result exactly as the API returns it."""
-        result = results.assessment(store.db(), catalog, round_of(store, coordinator, round_id))
+        """The result exactly as the API returns it, with the round's evidence (as in CSV/XLSX)."""
+        rnd = round_of(store, coordinator, round_id)
+        result = results.assessment(store.db(), catalog, rnd)
+        exported = msgspec.to_builtins(result)
+        exported["evidence"] = msgspec.to_builtins(
+            [evidence_out(e) for e in evidence.list_for_round(store.db(), rnd.id)]
+        )
         return Response(
-            msgspec.json.encode(result),
+            msgspec.json.encode(exported),
             media_type=MediaType.JSON,
             headers={
                 "Content-Disposition": f'attachment; filename="kompass-round-{round_id}.json"'
