@@ -76,7 +76,9 @@ def main() -> int:
     for name, seconds, target in bench_cached_report():
         ok = seconds <= target
         failed += not ok
-        print(f"{name:50} {seconds * 1000:>8.1f}ms {target * 1000:>8.0f}ms {'ok' if ok else 'SLOW'}")
+        print(
+            f"{name:50} {seconds * 1000:>8.1f}ms {target * 1000:>8.0f}ms {'ok' if ok else 'SLOW'}"
+        )
     return 1 if failed else 0
 
 

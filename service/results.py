@@ -2,20 +2,62 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import OrderedDict
+from collections.abc import Callable
+from threading import Lock
+from typing import TypeVar
+
 import sqlite_utils
 
 from service.domain.answers import AnswerSet
 from service.domain.assessment import Assessment, assess
 from service.domain.benchmarks import EarlierRound
 from service.domain.questionnaire import Questionnaire
-from service.domain.scoring import score
+from service.domain.scoring import Score, score
 from service.errors import NotFound
 from service.i18n import Translator
 from service.questionnaires import Catalog
 from service.report.model import build
 from service.report.rows import ReportModel
 from service.storage import accounts, answers, evidence, respondents
+from service.storage.content import plans_digest, round_digest
 from service.storage.rounds import Round, RoundStatus, list_rounds
+
+V = TypeVar("V")
+CACHE_SIZE = 64
+
+
+class _Cache:
+    """A small LRU of results keyed by round content, so a page view never re-scores old rounds.
+
+    Keys carry a digest of everything the value is computed from (``storage.content``), so a
+    stale entry is never returned: changed content makes a new key and the old one ages out.
+    """
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self._items: OrderedDict[tuple[object, ...], object] = OrderedDict()
+        self._lock = Lock()
+        self._size = size
+        self.misses = 0
+
+    def get(self, key: tuple[object, ...], make: Callable[[], V]) -> V:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]  # type: ignore[return-value]
+        value = make()
+        with self._lock:
+            self.misses += 1
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+
+SCORES = _Cache()
+RESULTS = _Cache()
+MODELS = _Cache()
 
 
 def questionnaire_of(catalog: Catalog, rnd: Round) -> Questionnaire:
@@ -44,7 +86,7 @@ def earlier_rounds(db: sqlite_utils.Database, catalog: Catalog, rnd: Round) -> l
             or (other.created_at, other.id) > (rnd.created_at, rnd.id)
         ):
             continue
-        result = score(q, answer_set(db, other))
+        result = earlier_score(db, q, other)
         found.append(
             EarlierRound(
                 id=f"round-{other.id}",
@@ -58,13 +100,29 @@ def earlier_rounds(db: sqlite_utils.Database, catalog: Catalog, rnd: Round) -> l
     return found
 
 
+def earlier_score(db: sqlite_utils.Database, q: Questionnaire, rnd: Round) -> Score:
+    """A round's score, computed once per content of the round."""
+    key = ("score", rnd.id, q.id, q.version, round_digest(db, rnd.id))
+    return SCORES.get(key, lambda: score(q, answer_set(db, rnd)))
+
+
 def scored(
     db: sqlite_utils.Database, catalog: Catalog, rnd: Round
 ) -> tuple[Questionnaire, AnswerSet, Assessment]:
-    """The round's questionnaire, current answers and full provisional result, read once."""
+    """The round's questionnaire, current answers and full provisional result.
+
+    Cached by a digest of the round's content and of the earlier rounds it is compared with,
+    so repeated views and status polls of an unchanged round do not score again.
+    """
     q = questionnaire_of(catalog, rnd)
-    answers_now = answer_set(db, rnd)
-    result = assess(q, answers_now, catalog.references(q.id), earlier_rounds(db, catalog, rnd))
+    history = earlier_rounds(db, catalog, rnd)
+    key = ("assessment", rnd.id, q.id, q.version, round_digest(db, rnd.id), repr(history))
+
+    def make() -> tuple[AnswerSet, Assessment]:
+        answers_now = answer_set(db, rnd)
+        return answers_now, assess(q, answers_now, catalog.references(q.id), history)
+
+    answers_now, result = RESULTS.get(key, make)
     return q, answers_now, result
 
 
@@ -76,15 +134,55 @@ def assessment(db: sqlite_utils.Database, catalog: Catalog, rnd: Round) -> Asses
 def report_model(
     db: sqlite_utils.Database, catalog: Catalog, rnd: Round, t: Translator
 ) -> ReportModel:
-    """The localized results of a round, as the results page and the PDF show them."""
+    """The localized results of a round with its development plan, as the page and the PDF show them.
+
+    Cached by the round's content digest (which includes its plan), the earlier rounds and the
+    locale, so the report status poll does not rebuild the model.
+    """
+    # planning builds on this module (earlier scores), so it is imported here, not at the top.
+    from service import planning
+
     q, answers_now, result = scored(db, catalog, rnd)
-    municipality = accounts.get_municipality(db, rnd.municipality_id)
-    return build(
-        q,
-        result,
-        answers_now,
-        evidence.list_for_round(db, rnd.id),
-        t,
-        municipality=municipality.name,
-        round_name=rnd.name,
+    key = (
+        "model",
+        rnd.id,
+        q.id,
+        q.version,
+        round_digest(db, rnd.id),
+        plans_digest(db, rnd.municipality_id),
+        repr(result.history),
+        t.locale,
+        dt.datetime.now(dt.UTC).date().isoformat(),
     )
+
+    def make() -> ReportModel:
+        shown = planning.round_plan(db, q, rnd, result)
+        notes = {
+            planning.PlanSource.SUGGESTED: t(
+                "Suggested by Kompass from the largest gaps; the coordinator can edit it."
+            ),
+            planning.PlanSource.EDITED: t("As edited by the coordinator."),
+            planning.PlanSource.CARRIED: t(
+                "Carried from %(round)s; “Change” shows how each measure's indicators moved since.",
+                round=shown.since,
+            ),
+        }
+        if shown.source is planning.PlanSource.EDITED and shown.since:
+            notes[shown.source] = t(
+                "As edited by the coordinator, first made for %(round)s; “Change” shows how each measure's indicators moved since.",
+                round=shown.since,
+            )
+        municipality = accounts.get_municipality(db, rnd.municipality_id)
+        return build(
+            q,
+            result,
+            answers_now,
+            evidence.list_for_round(db, rnd.id),
+            t,
+            municipality=municipality.name,
+            round_name=rnd.name,
+            plan=shown.areas,
+            plan_note=notes[shown.source],
+        )
+
+    return MODELS.get(key, make)

@@ -15,25 +15,42 @@ from service.domain.benchmarks import FigureKind
 from service.domain.evidence import EvidenceRecord
 from service.domain.findings import Finding
 from service.domain.gaps import Gap
+from service.domain.plan import AreaView, MeasureStatus, suggest, view
 from service.domain.questionnaire import Area, Questionnaire
-from service.i18n import Translator
+from service.domain.scoring import AreaResult
+from service.i18n import N_, Translator
 from service.labels import POSITION, finding, reason
 from service.report import charts
 from service.report.rows import (
+    AreaBrief,
     AreaSection,
     CommentRow,
+    DisagreementGroup,
     DisagreementRow,
     EvidenceRow,
     Figure,
     FindingItem,
     FocusRow,
     GapRow,
+    PlanAreaRow,
+    PlanGroupRow,
+    PlanMeasureRow,
     ReportModel,
     SubquestionRow,
 )
 
 TOP_GAPS = 20
+TOP_GAINS = 5  # the first screen's "largest gains"
 GAPS_PER_AREA = 5
+TOP_DISAGREEMENTS = 10  # summarised on the page and in the report; the full list on request
+STRONGEST = 3
+
+STATUS = {
+    MeasureStatus.PROPOSED: N_("proposed"),
+    MeasureStatus.STARTED: N_("started"),
+    MeasureStatus.DONE: N_("done"),
+    MeasureStatus.DROPPED: N_("dropped"),
+}
 
 
 MIN_RADAR_AXES = 3
@@ -378,6 +395,139 @@ def _focus(ctx: _Ctx) -> list[FocusRow]:
     ]
 
 
+def _next_step(ctx: _Ctx, g: Gap | None) -> str:
+    """The concrete next step of a gap in the words of the level descriptors."""
+    t, q = ctx.t, ctx.q
+    if g is None:
+        return ""
+    if g.next_step is None or g.next_step_from is None:
+        return t("Document it: add the evidence and have it accepted.")
+    dim = next((d for d in q.dimensions if d.id is g.next_step), None)
+    if dim is None:
+        return reason(t, g.reason)
+    top = len(q.scale) - 1
+    low = min(int(g.next_step_from), top)
+    high = min(low + 1, top)
+    return t(
+        "%(dimension)s: from “%(from)s” to “%(to)s”",
+        dimension=q.text(dim.title, ctx.loc),
+        **{"from": q.text(dim.descriptors.get(low, {}), ctx.loc)},
+        to=q.text(dim.descriptors.get(high, {}), ctx.loc),
+    )
+
+
+def _plan_rows(ctx: _Ctx, areas: list[AreaView]) -> list[PlanAreaRow]:
+    t, q = ctx.t, ctx.q
+    sq_titles = {sq.id: q.text(sq.title, ctx.loc) for a in q.areas for sq in a.subquestions}
+    area_titles = {a.number: q.text(a.title, ctx.loc) for a in q.areas}
+    indicators = {ind.id: ind for _, _, ind in q.indicators()}
+    gaps = {g.indicator: g for g in ctx.result.gaps}
+    out = []
+    for av in areas:
+        groups = []
+        for gv in av.groups:
+            measures = []
+            for mv in gv.measures:
+                m = mv.measure
+                first = indicators.get(m.indicators[0]) if m.indicators else None
+                text = m.text.strip() or (
+                    q.text(first.measure, ctx.loc) or ctx.questions[first.id] if first else ""
+                )
+                measures.append(
+                    PlanMeasureRow(
+                        id=m.id,
+                        text=text,
+                        indicators=", ".join(m.indicators),
+                        step=_next_step(ctx, gaps.get(m.indicators[0])) if m.indicators else "",
+                        gain=t.signed(mv.gain) if mv.gain else "",
+                        owner=m.owner,
+                        deadline=t.isodate(m.deadline) if m.deadline else "",
+                        status=t(STATUS[m.status]),
+                        status_key=m.status.value,
+                        delta=t.signed(mv.delta) if mv.delta is not None else "",
+                    )
+                )
+            groups.append(
+                PlanGroupRow(
+                    subquestion=gv.subquestion,
+                    title=sq_titles.get(gv.subquestion, ""),
+                    heading=t.ngettext(
+                        "%(id)s %(title)s: %(num)s measure, %(gain)s points",
+                        "%(id)s %(title)s: %(num)s measures, %(gain)s points",
+                        len(measures),
+                        id=gv.subquestion,
+                        title=sq_titles.get(gv.subquestion, ""),
+                        gain=t.signed(gv.gain),
+                    ),
+                    measures=measures,
+                )
+            )
+        points = next(a.points for a in ctx.result.score.areas if a.number == av.area)
+        bench = ctx.result.area_benchmarks.get(av.area)
+        out.append(
+            PlanAreaRow(
+                number=av.area,
+                title=area_titles.get(av.area, ""),
+                summary=(
+                    t(
+                        "%(points)s points (benchmark %(benchmark)s); the measures would gain %(gain)s points",
+                        points=t.number(points),
+                        benchmark=t.number(bench),
+                        gain=t.signed(av.gain),
+                    )
+                    if bench is not None
+                    else t(
+                        "%(points)s points; the measures would gain %(gain)s points",
+                        points=t.number(points),
+                        gain=t.signed(av.gain),
+                    )
+                ),
+                groups=groups,
+            )
+        )
+    return out
+
+
+def _disagreement_summary(
+    ctx: _Ctx, spread: list[DisagreementRow], by_role: list[DisagreementRow]
+) -> list[DisagreementGroup]:
+    """The largest disagreements (levels apart or roles apart), grouped by area."""
+    result = ctx.result
+    sized: list[tuple[float, int, int, DisagreementRow]] = []
+    for i, (d, row) in enumerate(zip(result.disagreements, spread, strict=True)):
+        size = max((sp.high - sp.low) / 4 for sp in d.spread.values()) if d.spread else 0.0
+        sized.append((size, d.area, i, row))
+    for i, (g, row) in enumerate(zip(result.role_gaps, by_role, strict=True)):
+        sized.append((g.high_fraction - g.low_fraction, g.area, len(spread) + i, row))
+    top = sorted(sized, key=lambda x: (-x[0], x[2]))[:TOP_DISAGREEMENTS]
+    titles = {a.number: f"{a.number}. {ctx.q.text(a.title, ctx.loc)}" for a in ctx.q.areas}
+    groups: list[DisagreementGroup] = []
+    for number in ctx.area_numbers:
+        rows = [row for _, area, _, row in sorted(top, key=lambda x: x[2]) if area == number]
+        if rows:
+            groups.append(DisagreementGroup(title=titles[number], rows=rows))
+    return groups
+
+
+def _briefs(ctx: _Ctx) -> tuple[list[AreaBrief], list[AreaBrief]]:
+    """The three strongest and three weakest areas, by share of the points they were scored on."""
+    known = [a for a in ctx.result.score.areas if a.known_max_points > 0]
+    titles = {a.number: ctx.q.text(a.title, ctx.loc) for a in ctx.q.areas}
+    ordered = sorted(known, key=lambda a: (-a.points / a.known_max_points, a.number))
+
+    def brief(a: AreaResult) -> AreaBrief:
+        return AreaBrief(
+            number=a.number,
+            title=titles[a.number],
+            points=ctx.t.number(a.points),
+            max_points=a.max_points,
+        )
+
+    return [brief(a) for a in ordered[:STRONGEST]], [
+        brief(a) for a in reversed(ordered[-STRONGEST:])
+    ]
+
+
 def build(
     q: Questionnaire,
     result: Assessment,
@@ -388,14 +538,25 @@ def build(
     municipality: str,
     round_name: str,
     today: dt.date | None = None,
+    plan: list[AreaView] | None = None,
+    plan_note: str = "",
 ) -> ReportModel:
-    """Localize an assessment for the results page and the PDF, one named step per part."""
+    """Localize an assessment for the results page and the PDF, one named step per part.
+
+    ``plan`` is the round's development plan as grouped by ``domain.plan.view``; without one,
+    Kompass's suggestion is shown.
+    """
     ctx = _Ctx(q, result, t)
+    if plan is None:
+        plan = view(q, suggest(q, result), result.gaps, result.score)
     s = result.score
     today = today or dt.datetime.now(dt.UTC).date()
     figures, history = _figures(result, t)
     radar, bars = _area_charts(ctx)
     disagreements, role_gaps = _disagreements(ctx)
+    strongest, weakest = _briefs(ctx)
+    band_values = next((c.band for c in result.benchmarks if c.band), None)
+    band = f"{t.number(band_values[0], 0)}–{t.number(band_values[1], 0)}" if band_values else ""
     return ReportModel(
         locale=ctx.loc,
         municipality=municipality,
@@ -429,4 +590,14 @@ def build(
             (title, t.number(a.points), t.number(a.documented_points), str(a.max_points))
             for title, a in zip(ctx.area_titles, s.areas, strict=True)
         ],
+        top_gains=[ctx.gap_row(g) for g in result.gaps[:TOP_GAINS]],
+        all_gaps=[ctx.gap_row(g) for g in result.gaps[TOP_GAPS:]],
+        strongest=strongest,
+        weakest=weakest,
+        disagreement_summary=_disagreement_summary(ctx, disagreements, role_gaps),
+        disagreement_count=len(disagreements) + len(role_gaps),
+        plan=_plan_rows(ctx, plan),
+        plan_note=plan_note
+        or t("Suggested by Kompass from the largest gaps; the coordinator can edit it."),
+        band=band,
     )

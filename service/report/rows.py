@@ -96,6 +96,55 @@ class FocusRow(msgspec.Struct, kw_only=True):
     gaps: list[GapRow]
 
 
+class PlanMeasureRow(msgspec.Struct, kw_only=True):
+    """A measure of the development plan as a council reads it."""
+
+    id: str
+    text: str
+    indicators: str
+    step: str  # the concrete next step, from the level descriptors
+    gain: str
+    owner: str
+    deadline: str
+    status: str
+    status_key: str
+    delta: str  # change of its indicators' points since the plan's round; "" when not carried
+
+
+class PlanGroupRow(msgspec.Struct, kw_only=True):
+    """The measures of one sub-question, headed by the gain of the whole group."""
+
+    subquestion: str
+    title: str
+    heading: str  # "1.4 Innbyggerdialog: 3 tiltak, +6,4 poeng"
+    measures: list[PlanMeasureRow]
+
+
+class PlanAreaRow(msgspec.Struct, kw_only=True):
+    """A focus area of the development plan."""
+
+    number: int
+    title: str
+    summary: str
+    groups: list[PlanGroupRow]
+
+
+class DisagreementGroup(msgspec.Struct, kw_only=True):
+    """The largest disagreements of one area."""
+
+    title: str
+    rows: list[DisagreementRow]
+
+
+class AreaBrief(msgspec.Struct, kw_only=True):
+    """An area in one line of the council summary."""
+
+    number: int
+    title: str
+    points: str
+    max_points: int
+
+
 class EvidenceRow(msgspec.Struct, kw_only=True):
     """Evidence listed per indicator in the appendix."""
 
@@ -134,3 +183,12 @@ class ReportModel(msgspec.Struct, kw_only=True):
     radar: str
     bars: str
     area_table: list[tuple[str, str, str, str]]
+    top_gains: list[GapRow]
+    all_gaps: list[GapRow]
+    strongest: list[AreaBrief]
+    weakest: list[AreaBrief]
+    disagreement_summary: list[DisagreementGroup]
+    disagreement_count: int
+    plan: list[PlanAreaRow]
+    plan_note: str
+    band: str  # the normal range of the total, "" when none is published

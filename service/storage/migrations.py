@@ -184,6 +184,21 @@ def m0021_round_coverage(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0030_plans")
+def m0030_plans(db: sqlite_utils.Database) -> None:
+    """A round's development plan as edited by the coordinator (JSON of ``domain.plan.Plan``)."""
+    db.execute(
+        """
+        CREATE TABLE plans (
+            round_id INTEGER PRIMARY KEY REFERENCES rounds(id),
+            body TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by INTEGER
+        )
+        """
+    )
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations not yet applied to ``db``."""
     return [m.name for m in migrations.pending(db)]
