@@ -10,7 +10,7 @@ import sqlite_utils
 from service import results
 from service.domain import plan as plans_domain
 from service.domain.assessment import Assessment
-from service.domain.plan import AreaView, Plan
+from service.domain.plan import AreaView, Plan, PlanMeasure
 from service.domain.questionnaire import Questionnaire
 from service.domain.scoring import Score
 from service.errors import NotFound
@@ -101,3 +101,19 @@ def save(
 def reset(db: sqlite_utils.Database, rnd: Round) -> None:
     """Drop the edits: the round shows the carried or suggested plan again."""
     plans.delete_plan(db, rnd.id)
+
+
+def edit(
+    db: sqlite_utils.Database,
+    catalog: Catalog,
+    rnd: Round,
+    areas: list[int],
+    measures: list[PlanMeasure],
+    author: int | None,
+) -> Plan:
+    """Apply an edit from the plan form (chosen areas, measures) to the round's current plan."""
+    q, _, result = results.scored(db, catalog, rnd)
+    shown = round_plan(db, q, rnd, result)
+    edited = plans_domain.edit(q, result, shown.plan, areas, measures)
+    plans.save_plan(db, rnd.id, edited, author)
+    return edited

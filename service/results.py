@@ -140,7 +140,7 @@ def report_model(
     locale, so the report status poll does not rebuild the model.
     """
     # planning builds on this module (earlier scores), so it is imported here, not at the top.
-    from service import planning
+    from service import planning  # noqa: PLC0415
 
     q, answers_now, result = scored(db, catalog, rnd)
     key = (

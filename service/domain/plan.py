@@ -89,22 +89,52 @@ class AreaView(msgspec.Struct, kw_only=True):
     gain: float
 
 
+def suggest_area(q: Questionnaire, result: Assessment, number: int) -> PlanArea:
+    """An area's suggested measures: its best next steps, in questionnaire order."""
+    gaps = [g for g in result.gaps if g.area == number and g.next_step_gain > 0]
+    chosen = {g.indicator for g in gaps[:MEASURES_PER_AREA]}
+    measures = [
+        PlanMeasure(id=ind.id, subquestion=sq.id, indicators=[ind.id])
+        for area in q.areas
+        if area.number == number
+        for sq in area.subquestions
+        for ind in sq.indicators
+        if ind.id in chosen
+    ]
+    return PlanArea(area=number, measures=measures)
+
+
 def suggest(q: Questionnaire, result: Assessment) -> Plan:
     """The default plan: the suggested focus areas, their best next steps as measures."""
-    areas = []
-    for focus in result.focus_areas:
-        gaps = [g for g in result.gaps if g.area == focus.area and g.next_step_gain > 0]
-        chosen = {g.indicator for g in gaps[:MEASURES_PER_AREA]}
-        measures = [
-            PlanMeasure(id=ind.id, subquestion=sq.id, indicators=[ind.id])
-            for area in q.areas
-            if area.number == focus.area
-            for sq in area.subquestions
-            for ind in sq.indicators
-            if ind.id in chosen
-        ]
-        areas.append(PlanArea(area=focus.area, measures=measures))
-    return Plan(areas=areas)
+    return Plan(areas=[suggest_area(q, result, f.area) for f in result.focus_areas])
+
+
+def edit(
+    q: Questionnaire,
+    result: Assessment,
+    current: Plan,
+    areas: list[int],
+    measures: list[PlanMeasure],
+) -> Plan:
+    """The plan after an edit: the chosen areas in questionnaire order, each with its edited
+    measures; an area newly chosen starts from its suggested measures."""
+    kept = {pa.area for pa in current.areas}
+    by_area: dict[int, list[PlanMeasure]] = {}
+    area_of = {sq.id: a.number for a in q.areas for sq in a.subquestions}
+    for m in measures:
+        by_area.setdefault(area_of.get(m.subquestion, -1), []).append(m)
+    chosen = [a.number for a in q.areas if a.number in set(areas)]
+    unknown = set(areas) - set(chosen)
+    out = [
+        PlanArea(area=n, measures=by_area.get(n, [])) if n in kept else suggest_area(q, result, n)
+        for n in chosen
+    ]
+    plan = Plan(areas=out, carried_from=current.carried_from)
+    if unknown:
+        raise InvalidInput("Choose each focus area of the questionnaire at most once.")
+    if -1 in by_area:  # measures of areas no longer chosen are dropped; unknown ones refused
+        raise InvalidInput("A measure names an indicator outside its sub-question.")
+    return check(q, plan)
 
 
 def _indicator_points(score: Score) -> dict[str, float]:

@@ -18,7 +18,10 @@ def round_digest(db: sqlite_utils.Database, round_id: int) -> str:
     """A digest that changes whenever the round's answers, respondents, evidence or plan change."""
     digest = hashlib.sha256()
     queries: list[tuple[str, list[object]]] = [
-        ("SELECT municipality_id, status, name, closed_at, created_at FROM rounds WHERE id = ?", [round_id]),
+        (
+            "SELECT municipality_id, status, name, closed_at, created_at FROM rounds WHERE id = ?",
+            [round_id],
+        ),
         ("SELECT * FROM respondents WHERE round_id = ? ORDER BY id", [round_id]),
         (
             "SELECT count(*), max(a.id) FROM answers a JOIN respondents r"

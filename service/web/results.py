@@ -6,14 +6,15 @@ import re
 from typing import Any
 
 import msgspec
-from litestar import Controller, MediaType, Request, Response, get
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import Provide
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import File, Redirect, Template
 
-from service import results
+from service import planning, results
 from service.domain.benchmarks import compare_scores
-from service.errors import NotFound
+from service.domain.plan import MeasureStatus, PlanMeasure
+from service.errors import KompassError, NotFound
 from service.i18n import N_, SUPPORTED, translator
 from service.report import exports, pdf
 from service.storage import evidence, respondents, rounds
@@ -24,6 +25,40 @@ from service.web.deps import CatalogDep, RendererDep, SettingsDep, StoreDep
 
 KEY = re.compile(r"^([0-9a-f]{32})\.pdf$")
 CSV_NAME = re.compile(r"^([a-z]+)\.csv$")
+Form = URLEncodedBody[dict[str, str]]
+NEW_ROWS = 2  # blank measure rows offered per focus area on the plan form
+MEASURE_FIELD = re.compile(r"^m(\d{1,3})_sq$")
+
+
+def measures_from_form(data: dict[str, str]) -> list[PlanMeasure]:
+    """The measures of the plan form: rows ``m<i>_*``; removed and blank new rows are skipped."""
+    out = []
+    rows = sorted(int(m.group(1)) for k in data if (m := MEASURE_FIELD.match(k)))
+    for i in rows:
+        f = {k[len(f"m{i}_") :]: v for k, v in data.items() if k.startswith(f"m{i}_")}
+        indicators = [x for x in f.get("ind", "").split(",") if x]
+        if f.get("remove") or (not indicators and not f.get("text", "").strip()):
+            continue
+        status = f.get("status", "proposed")
+        if status not in {s.value for s in MeasureStatus}:
+            raise KompassError("Unknown status %(value)s.", value=status)
+        out.append(
+            PlanMeasure(
+                id=f.get("id") or f"n{i}",
+                subquestion=f.get("sq", ""),
+                indicators=indicators,
+                # Unchanged questionnaire text is not stored, so the suggestion stays the default.
+                text=""
+                if f.get("text", "").strip() == f.get("default", "").strip()
+                else f.get("text", "").strip(),
+                owner=f.get("owner", "").strip(),
+                deadline=f.get("deadline", "").strip(),
+                status=MeasureStatus(status),
+            )
+        )
+    return out
+
+
 CSV_TABLES = [
     ("areas", N_("Focus areas")),
     ("subquestions", N_("Sub-questions")),
@@ -69,6 +104,89 @@ class ResultPages(Controller):
             others=others,
             csv_tables=[(name, t(title)) for name, title in CSV_TABLES],
         )
+
+    def _plan_page(
+        self,
+        request: Request[Any, Any, Any],
+        store: StoreDep,
+        catalog: CatalogDep,
+        coordinator: SignedIn,
+        rnd: rounds.Round,
+        status_code: int = 200,
+        error: str = "",
+    ) -> Template:
+        t = request_translator(request, rnd.locale)
+        model = results.report_model(store.db(), catalog, rnd, t)
+        q = results.questionnaire_of(catalog, rnd)
+        shown = planning.current(store.db(), catalog, rnd)
+        chosen = {pa.area for pa in shown.plan.areas}
+        return render(
+            request,
+            "results/plan_edit.html",
+            status_code=status_code,
+            default_locale=rnd.locale,
+            round=rnd,
+            coordinator=coordinator,
+            m=model,
+            q=q,
+            chosen=chosen,
+            plan=shown.plan,
+            defaults={ind.id: q.text(ind.measure, t.locale) for _, _, ind in q.indicators()},
+            statuses=[(s.value, t(s.value)) for s in MeasureStatus],
+            new_rows=NEW_ROWS,
+            error=error,
+            edited=shown.source is planning.PlanSource.EDITED,
+        )
+
+    @get("/plan", sync_to_thread=True)
+    def plan_form(
+        self,
+        request: Request[Any, Any, Any],
+        store: StoreDep,
+        catalog: CatalogDep,
+        coordinator: SignedIn,
+        round_id: FromPath[int],
+    ) -> Template:
+        """The development plan as a form: focus areas, measures, owners, deadlines, status."""
+        rnd = round_of(store, coordinator, round_id)
+        return self._plan_page(request, store, catalog, coordinator, rnd)
+
+    @post("/plan", sync_to_thread=True, status_code=303)
+    def plan_save(
+        self,
+        request: Request[Any, Any, Any],
+        store: StoreDep,
+        catalog: CatalogDep,
+        coordinator: SignedIn,
+        round_id: FromPath[int],
+        data: Form,
+    ) -> Redirect | Template:
+        """Store the edited plan; the PDF and the results page show it from now on."""
+        rnd = round_of(store, coordinator, round_id)
+        areas = [int(k[5:]) for k in data if re.fullmatch(r"area_\d{1,2}", k)]
+        try:
+            planning.edit(store.db(), catalog, rnd, areas, measures_from_form(data), coordinator.id)
+        except KompassError as exc:
+            t = request_translator(request, rnd.locale)
+            return self._plan_page(
+                request,
+                store,
+                catalog,
+                coordinator,
+                rnd,
+                status_code=400,
+                error=t(exc.message, **exc.params),
+            )
+        return Redirect(f"/rounds/{rnd.id}/results#plan-h", status_code=303)
+
+    @post("/plan/reset", sync_to_thread=True, status_code=303)
+    def plan_reset(
+        self, store: StoreDep, coordinator: SignedIn, round_id: FromPath[int]
+    ) -> Redirect:
+        """Back to the suggested (or carried) plan."""
+        rnd = round_of(store, coordinator, round_id)
+        planning.reset(store.db(), rnd)
+        return Redirect(f"/rounds/{rnd.id}/results#plan-h", status_code=303)
 
     @get("/report", sync_to_thread=True)
     def report(
