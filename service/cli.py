@@ -151,7 +151,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     finally:
         db.close()
-    Path(args.output).write_bytes(render_pdf(model, t))
+    Path(args.output).write_bytes(render_pdf(model, t, full=args.full))
     print(
         f"{args.output}: {model.municipality} – {model.round_name}, {model.total} / {model.max_points}"
     )
@@ -295,6 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("round_id", type=int, metavar="ROUND_ID")
     report.add_argument("--lang", choices=list(LOCALES), default=None)
     report.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    report.add_argument(
+        "--full", action="store_true", help="append the full table of disagreements"
+    )
     report.set_defaults(handler=cmd_report)
 
     answers = sub.add_parser("answers", help="answers files").add_subparsers(

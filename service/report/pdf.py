@@ -16,27 +16,28 @@ from service.report.templates import TEMPLATE_DIR, render
 
 TEMPLATE = "report/report.html"
 # Bump when the report's layout changes in a way the model does not show.
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"
 
 
-def cache_key(model: ReportModel) -> str:
+def cache_key(model: ReportModel, full: bool = False) -> str:
     """A digest of everything the PDF is made from: the model, the template and the layout."""
     digest = hashlib.sha256()
     digest.update(LAYOUT_VERSION.encode())
+    digest.update(b"full" if full else b"main")
     digest.update(msgspec.json.encode(msgspec.structs.replace(model, generated="")))
     for path in sorted((TEMPLATE_DIR / "report").glob("*")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:32]
 
 
-def html(model: ReportModel, t: Translator) -> str:
-    """The report as HTML for print."""
-    return render(TEMPLATE, t, m=model)
+def html(model: ReportModel, t: Translator, full: bool = False) -> str:
+    """The report as HTML for print; ``full`` appends the whole disagreement table."""
+    return render(TEMPLATE, t, m=model, full=full)
 
 
-def render_pdf(model: ReportModel, t: Translator) -> bytes:
+def render_pdf(model: ReportModel, t: Translator, full: bool = False) -> bytes:
     """Render the report; fonts are embedded and the PDF is tagged for assistive technology."""
-    document = weasyprint.HTML(string=html(model, t), base_url=str(TEMPLATE_DIR))
+    document = weasyprint.HTML(string=html(model, t, full), base_url=str(TEMPLATE_DIR))
     pdf: bytes = document.write_pdf(pdf_tags=True, custom_metadata=True)
     return pdf
 
@@ -46,13 +47,15 @@ def cached_path(cache_dir: Path, key: str) -> Path:
     return cache_dir / f"{key}.pdf"
 
 
-def render_to_cache(model: ReportModel, t: Translator, cache_dir: Path) -> Path:
+def render_to_cache(
+    model: ReportModel, t: Translator, cache_dir: Path, full: bool = False
+) -> Path:
     """Render unless an identical report exists; write atomically so readers never see half a file."""
-    path = cached_path(cache_dir, cache_key(model))
+    path = cached_path(cache_dir, cache_key(model, full))
     if path.exists():
         return path
     cache_dir.mkdir(parents=True, exist_ok=True)
-    data = render_pdf(model, t)
+    data = render_pdf(model, t, full)
     fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".part")
     with os.fdopen(fd, "wb") as out:
         out.write(data)
