@@ -35,6 +35,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     locale: Annotated[str, msgspec.Meta(pattern="^(nb|sv|en)$")] = "nb"
     questionnaires: str = str(QUESTIONNAIRE_DIR)
     max_upload_mb: Annotated[int, msgspec.Meta(ge=1, le=1024)] = 25
+    # Seconds a round's answers must stay unchanged before its PDF is rendered in the
+    # background (0: only render when asked for).
+    prerender_quiet_s: Annotated[int, msgspec.Meta(ge=0, le=3600)] = 20
     smtp_host: str = ""
     smtp_port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 25
     smtp_sender: str = "kompass@localhost"

@@ -196,7 +196,7 @@ def test_results_page(client: TestClient[Litestar]) -> None:
     assert "Snitt alle evaluerte norske kommuner" in page.text
     assert "Egenvurdering 2024" in page.text  # the earlier round is compared
     assert '<h2 id="plan-h">' in page.text
-    assert re.search(r"<h4>\d+\.\d+ [^<]+: \d+ tiltak, \+\d+,\d poeng</h4>", page.text), page.text
+    assert re.search(r"<h4>\d+\.\d+ [^<]+ – \d+ tiltak, \+\d+,\d poeng</h4>", page.text), page.text
 
 
 def test_exports(client: TestClient[Litestar]) -> None:

@@ -452,8 +452,8 @@ def _plan_rows(ctx: _Ctx, areas: list[AreaView]) -> list[PlanAreaRow]:
                     subquestion=gv.subquestion,
                     title=sq_titles.get(gv.subquestion, ""),
                     heading=t.ngettext(
-                        "%(id)s %(title)s: %(num)s measure, %(gain)s points",
-                        "%(id)s %(title)s: %(num)s measures, %(gain)s points",
+                        "%(id)s %(title)s – %(num)s measure, %(gain)s points",
+                        "%(id)s %(title)s – %(num)s measures, %(gain)s points",
                         len(measures),
                         id=gv.subquestion,
                         title=sq_titles.get(gv.subquestion, ""),

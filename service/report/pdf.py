@@ -47,9 +47,7 @@ def cached_path(cache_dir: Path, key: str) -> Path:
     return cache_dir / f"{key}.pdf"
 
 
-def render_to_cache(
-    model: ReportModel, t: Translator, cache_dir: Path, full: bool = False
-) -> Path:
+def render_to_cache(model: ReportModel, t: Translator, cache_dir: Path, full: bool = False) -> Path:
     """Render unless an identical report exists; write atomically so readers never see half a file."""
     path = cached_path(cache_dir, cache_key(model, full))
     if path.exists():

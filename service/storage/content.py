@@ -11,7 +11,7 @@ import hashlib
 
 import sqlite_utils
 
-__all__ = ["plans_digest", "round_digest"]
+__all__ = ["open_round_ids", "plans_digest", "round_digest"]
 
 
 def round_digest(db: sqlite_utils.Database, round_id: int) -> str:
@@ -52,3 +52,10 @@ def plans_digest(db: sqlite_utils.Database, municipality_id: int) -> str:
     ).fetchall():
         digest.update(repr(tuple(row)).encode())
     return digest.hexdigest()[:32]
+
+
+def open_round_ids(db: sqlite_utils.Database) -> list[int]:
+    """Every open round, of every municipality (for background report rendering)."""
+    return [
+        int(r[0]) for r in db.execute("SELECT id FROM rounds WHERE status = 'open' ORDER BY id")
+    ]

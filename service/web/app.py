@@ -23,6 +23,7 @@ from service.storage.db import Store
 from service.storage.migrations import migrate
 from service.web import api, auth, coordinator, errors, pages, respond, results
 from service.web.deps import DEPENDENCIES
+from service.web.prerender import Prerenderer
 from service.web.renderer import ReportRenderer
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -51,6 +52,7 @@ def create_app(settings: Settings) -> Litestar:
         log.info("applied migrations: %s", ", ".join(applied))
     catalog = Catalog(settings.questionnaire_path)
     renderer = ReportRenderer()
+    prerender = Prerenderer(store, catalog, settings, renderer)
 
     return Litestar(
         route_handlers=[
@@ -94,6 +96,7 @@ def create_app(settings: Settings) -> Litestar:
             cookie_samesite="lax",
         ),
         openapi_config=OpenAPIConfig(title="Kompass API", version="0.1.0", path="/schema"),
-        on_shutdown=[renderer.shutdown, store.close],
+        on_startup=[prerender.start],
+        on_shutdown=[prerender.stop, renderer.shutdown, store.close],
         debug=False,
     )

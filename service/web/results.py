@@ -69,6 +69,14 @@ CSV_TABLES = [
 ]
 
 
+class ReportStatus(msgspec.Struct, kw_only=True):
+    """What the waiting page's poll learns."""
+
+    ready: bool
+    failed: bool
+    url: str
+
+
 class ResultPages(Controller):
     """The results page, PDF, exports and round comparison for the signed-in coordinator."""
 
@@ -188,6 +196,33 @@ class ResultPages(Controller):
         planning.reset(store.db(), rnd)
         return Redirect(f"/rounds/{rnd.id}/results#plan-h", status_code=303)
 
+    def _report_state(
+        self,
+        request: Request[Any, Any, Any],
+        store: StoreDep,
+        catalog: CatalogDep,
+        settings: SettingsDep,
+        renderer: RendererDep,
+        rnd: rounds.Round,
+        lang: str | None,
+        full: bool,
+    ) -> tuple[str, bool, bool, str]:
+        """The report's key, whether it is cached, whether its last render failed, its locale.
+
+        Starts a render when the PDF is neither cached nor failed. The model comes from the
+        content-keyed cache, so polling does not rebuild it.
+        """
+        t = translator(lang) if lang in SUPPORTED else request_translator(request, rnd.locale)
+        model = results.report_model(store.db(), catalog, rnd, t)
+        key = pdf.cache_key(model, full)
+        cache_dir = settings.data_path / "reports"
+        if pdf.cached_path(cache_dir, key).exists():
+            return key, True, False, t.locale
+        failed = renderer.failed(key)
+        if not failed:
+            renderer.ensure(key, lambda: pdf.render_to_cache(model, t, cache_dir, full))
+        return key, False, failed, t.locale
+
     @get("/report", sync_to_thread=True)
     def report(
         self,
@@ -199,18 +234,16 @@ class ResultPages(Controller):
         coordinator: SignedIn,
         round_id: FromPath[int],
         lang: FromQuery[str | None] = None,
+        full: FromQuery[bool] = False,
     ) -> Redirect | Template:
-        """The PDF if it is ready; otherwise start rendering it and say so."""
+        """The PDF if it is ready; otherwise start rendering it and say so (no meta refresh)."""
         rnd = round_of(store, coordinator, round_id)
-        t = translator(lang) if lang in SUPPORTED else request_translator(request, rnd.locale)
-        model = results.report_model(store.db(), catalog, rnd, t)
-        key = pdf.cache_key(model)
-        cache_dir = settings.data_path / "reports"
-        if pdf.cached_path(cache_dir, key).exists():
+        key, ready, failed, locale = self._report_state(
+            request, store, catalog, settings, renderer, rnd, lang, full
+        )
+        if ready:
             return Redirect(f"/rounds/{rnd.id}/reports/{key}.pdf", status_code=303)
-        failed = renderer.failed(key)
-        if not failed:
-            renderer.ensure(key, lambda: pdf.render_to_cache(model, t, cache_dir))
+        query = f"lang={locale}" + ("&full=true" if full else "")
         return render(
             request,
             "results/report_pending.html",
@@ -219,7 +252,31 @@ class ResultPages(Controller):
             round=rnd,
             coordinator=coordinator,
             failed=failed,
-            lang=t.locale,
+            lang=locale,
+            again_url=f"/rounds/{rnd.id}/report?{query}",
+            status_url=f"/rounds/{rnd.id}/report/status?{query}",
+        )
+
+    @get("/report/status", sync_to_thread=True)
+    def report_status(
+        self,
+        request: Request[Any, Any, Any],
+        store: StoreDep,
+        catalog: CatalogDep,
+        settings: SettingsDep,
+        renderer: RendererDep,
+        coordinator: SignedIn,
+        round_id: FromPath[int],
+        lang: FromQuery[str | None] = None,
+        full: FromQuery[bool] = False,
+    ) -> ReportStatus:
+        """Whether the report is ready, for the waiting page's small poll script."""
+        rnd = round_of(store, coordinator, round_id)
+        key, ready, failed, _ = self._report_state(
+            request, store, catalog, settings, renderer, rnd, lang, full
+        )
+        return ReportStatus(
+            ready=ready, failed=failed, url=f"/rounds/{rnd.id}/reports/{key}.pdf" if ready else ""
         )
 
     @get("/reports/{filename:str}", sync_to_thread=True)
