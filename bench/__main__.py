@@ -13,6 +13,7 @@ from pathlib import Path
 import msgspec
 import weasyprint
 
+from bench import results as results_bench
 from service.answers_file import load_answers_bytes
 from service.domain.assessment import assess
 from service.domain.synthetic import NORMAL, synthetic_answers
@@ -140,9 +141,7 @@ def bench_pdf_50_respondents() -> Result:
 
 def bench_cached_report() -> Result:
     """A cached PDF of an unchanged round (moved here from a wall-clock assertion in a test)."""
-    from bench.results import bench_cached_report as run
-
-    return run()[0]
+    return results_bench.bench_cached_report()[0]
 
 
 BENCHMARKS: list[Callable[[], Result]] = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv as csv_module
 import io
 import re
 import shutil
@@ -223,15 +224,14 @@ def test_exports(client: TestClient[Litestar]) -> None:
 def test_csv_opens_in_nordic_excel(
     client: TestClient[Litestar], lang: str, delimiter: str, decimal: str
 ) -> None:
-    import csv as csv_module
-
     response = client.get("/rounds/2/export/areas.csv", params={"lang": lang})
     assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     text = response.content.decode("utf-8-sig")
     rows = list(csv_module.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     header, first = rows[0], rows[1]
-    assert len(header) > 3 and all(len(r) == len(header) for r in rows)
+    assert len(header) > 3
+    assert all(len(r) == len(header) for r in rows)
     claimed = first[header.index(translator(lang)("Claimed points"))]
     assert re.fullmatch(rf"\d+\{decimal}\d", claimed), claimed
     assembled = float(claimed.replace(",", "."))
