@@ -13,7 +13,6 @@ from pathlib import Path
 import msgspec
 import weasyprint
 
-from bench import results as results_bench
 from service.answers_file import load_answers_bytes
 from service.domain.assessment import assess
 from service.domain.synthetic import NORMAL, synthetic_answers
@@ -139,14 +138,8 @@ def bench_pdf_50_respondents() -> Result:
     )
 
 
-def bench_cached_report() -> Result:
-    """A cached PDF of an unchanged round (moved here from a wall-clock assertion in a test)."""
-    return results_bench.bench_cached_report()[0]
-
-
 BENCHMARKS: list[Callable[[], Result]] = [
     bench_pdf_50_respondents,
-    bench_cached_report,
     bench_load_questionnaires,
     bench_score_100_respondents,
     bench_score_cli_100_respondents,

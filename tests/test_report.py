@@ -161,7 +161,7 @@ def test_pdf_is_rendered_off_the_request_path_and_cached(
     assert download.headers["content-type"] == "application/pdf"
     assert download.content.startswith(b"%PDF-")
 
-    # Unchanged round: straight from the cache (its speed is measured in bench/results.py).
+    # Unchanged round: straight from the cache (its speed is measured in bench/report_pages.py).
     again = client.get(url, follow_redirects=False)
     assert again.status_code == 303
     served = client.get(again.headers["location"])
