@@ -243,6 +243,10 @@ def test_compare_rounds(client: TestClient[Litestar]) -> None:
     assert page.status_code == 200
     assert "Egenvurdering 2024" in page.text
     assert "1.1" in page.text
+    assert '<th scope="col" class="num">Endring</th>' in page.text  # a noun, not the verb "Endre"
+    for lang, heading in [("sv", "Förändring"), ("en", "Change")]:
+        other = client.get("/rounds/2/compare", params={"other": 1, "lang": lang}).text
+        assert f'<th scope="col" class="num">{heading}</th>' in other
     assert (
         client.get("/rounds/2/compare", params={"other": 3}).status_code == 404
     )  # another questionnaire
