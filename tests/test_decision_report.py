@@ -133,6 +133,7 @@ def test_decision_report_pages_headers_and_no_overlap(
         current = begun[0] if begun else current
         assert header == current, f"page {number}: header {header!r}, chapter {current!r}"
     assert t("Appendix: all disagreements") not in "".join(b for _, b in pages)
+    assert sum(h == t("Summary for the council") for h, _ in pages) <= 2  # the council's part
 
     # Measures, grouped by sub-question with the gain of the group.
     plan = next(b for _, b in pages if b.startswith(t("Development plan")))
