@@ -6,6 +6,10 @@ language-model provider. Proposals are translated here, in the respondent's lang
 
 from __future__ import annotations
 
+import msgspec
+
+from service.assist import knowledge
+from service.assist.similarity import ExampleMatcher
 from service.domain.answers import Status
 from service.domain.assistant import (
     DimensionProposal,
@@ -13,7 +17,8 @@ from service.domain.assistant import (
     InterpretRequest,
     Note,
 )
-from service.domain.assistant.interpret import ASK_BELOW, interpret_rules
+from service.domain.assistant.interpret import ASK_BELOW, Proposal, RuleResult, interpret_rules
+from service.domain.assistant.knowledge import ExampleSet
 from service.domain.messages import N_
 from service.domain.questionnaire import Questionnaire
 from service.errors import InvalidInput, NotFound
@@ -28,13 +33,18 @@ def render(note: Note | None, t: Translator) -> str:
     return t.gettext(note.message, **note.params)
 
 
+# Rule confidence below which the text had no cue at all and the nearest examples decide.
+NO_CUE = 0.3
+
+
 class OfflineAssistant:
     """The default assistant; works with the network switched off."""
 
     name = "offline"
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, examples: ExampleSet | None = None) -> None:
         self.catalog = catalog
+        self.matcher = ExampleMatcher(examples or knowledge.examples())
 
     def questionnaire(self, questionnaire_id: str) -> Questionnaire:
         """The installed questionnaire, or :class:`NotFound`."""
@@ -61,11 +71,32 @@ class OfflineAssistant:
         """Interpret by ids: the command line's entry point."""
         return self.interpret(self.request(questionnaire_id, indicator_id, lang, text))
 
+    def _nearest_examples(self, request: InterpretRequest, result: RuleResult) -> RuleResult:
+        """With no cue to go on, let the most similar example answers say whether it is planned or not known."""
+        vote = self.matcher.vote(request.text, request.lang)
+        if vote is None or vote.best <= 0.0:
+            return result
+        status = max(vote.status, key=lambda s: vote.status[s])
+        note = Note(message=N_("Your words are closest to example answers at this level."))
+        if status is not Status.ANSWERED and vote.status[status] > 0.6:
+            return msgspec.structs.replace(
+                result,
+                status=status,
+                proposals={d: Proposal(None, None, 0.0) for d in result.proposals},
+                confidence=0.35,
+                reason=note,
+            )
+        # Measured: the examples' System level was no better than the rules' default there,
+        # so they only decide "planned" and "don't know" (docs/assistant.md).
+        return result
+
     def interpret(self, request: InterpretRequest) -> Interpretation:
         """Propose a status and a level per dimension, each with a reason and a confidence."""
         t = translator(request.lang)
         dims = list(request.indicator.dimensions)
         result = interpret_rules(request.text, request.lang, dims)
+        if result.status is Status.ANSWERED and result.confidence < NO_CUE:
+            result = self._nearest_examples(request, result)
         proposals = {
             d: DimensionProposal(
                 level=p.level, reason=render(p.reason, t), confidence=round(p.confidence, 2)

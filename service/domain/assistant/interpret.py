@@ -206,8 +206,10 @@ def _status(r: Reading) -> tuple[Status, float, Note] | None:
     return None
 
 
-def _system(r: Reading, backoff: list[Proposal]) -> Proposal:
-    formal = r.pos(Cue.ADOPTED)
+def _system(r: Reading, backoff: list[Proposal]) -> Proposal:  # noqa: PLR0912 - one rule per level, in order
+    mgmt = r.pos(Cue.MGMT_SYSTEM)
+    # Being part of the management system implies being adopted and documented.
+    formal = r.pos(Cue.ADOPTED) + mgmt
     routine = r.pos(Cue.ROUTINE)
     informal = r.pos(Cue.INFORMAL) + r.pos(Cue.ONCE)
     partial = (
@@ -220,10 +222,13 @@ def _system(r: Reading, backoff: list[Proposal]) -> Proposal:
     some = r.pos(Cue.SCOPE_SOME)
     revised_regularly = r.together(Cue.REVISED, Cue.ROUTINE)
     evaluated_regularly = r.together(Cue.EVALUATED, Cue.ROUTINE)
-    top = r.pos(Cue.MGMT_SYSTEM) + ([revised_regularly] if revised_regularly else [])
-    if evaluated_regularly and r.pos(Cue.COMPARED):
-        # Evaluated on a rhythm and compared with others: kept up as part of management.
-        top += [evaluated_regularly, *r.pos(Cue.COMPARED)]
+    # The top level: part of the management system and revised on a rhythm (descriptor 4),
+    # or evaluated on a rhythm and compared with others.
+    top: list[Hit] = []
+    if revised_regularly and formal:
+        top = [*mgmt, revised_regularly]
+    elif evaluated_regularly and formal and r.pos(Cue.COMPARED):
+        top = [evaluated_regularly, *r.pos(Cue.COMPARED)]
 
     if informal:
         if formal:
@@ -254,7 +259,7 @@ def _system(r: Reading, backoff: list[Proposal]) -> Proposal:
             ),
             0.7,
         )
-    if formal and top:
+    if top:
         return Proposal(
             4,
             _note(
@@ -269,7 +274,20 @@ def _system(r: Reading, backoff: list[Proposal]) -> Proposal:
             _note(N_("Adopted or set down in writing as a fixed arrangement (%(cues)s)."), formal),
             0.75,
         )
+    activity = r.pos(Cue.RES_COLLECTED, Cue.RES_ANALYSED, Cue.RES_PRESENTED, Cue.RES_USED)
+    deny_clauses = {h.clause for h in deny}
+    elsewhere = [h for h in activity + r.pos(Cue.EXISTS) if h.clause not in deny_clauses]
     if deny and not (routine or only or some):
+        if elsewhere:
+            # Something is done, but the arrangement is denied: it depends on individuals.
+            return Proposal(
+                1,
+                _note(
+                    N_("Something is done, but there is no set arrangement (%(cues)s)."),
+                    elsewhere + deny,
+                ),
+                0.6,
+            )
         return Proposal(
             0, _note(N_("The text says there is no such arrangement (%(cues)s)."), deny), 0.8
         )
@@ -295,12 +313,13 @@ def _system(r: Reading, backoff: list[Proposal]) -> Proposal:
     described = [p for p in backoff if p.level is not None and p.reason is not None]
     if described:
         best = max(described, key=lambda p: p.level or 0)
-        level = min(best.level or 0, 3)
-        return Proposal(level, best.reason, 0.45)
+        return Proposal(min(best.level or 0, 3), best.reason, 0.45)
     exists = r.pos(Cue.EXISTS)
     if exists:
         return Proposal(
-            3, _note(N_("You say it exists, but not how it is anchored (%(cues)s)."), exists), 0.45
+            3,
+            _note(N_("You say it exists, but not how it is anchored (%(cues)s)."), exists),
+            0.45,
         )
     return Proposal(2, None, 0.25)
 
