@@ -1,4 +1,4 @@
-"""The offline assistant: rules and lexicons, lexical search, optional sentence embeddings.
+"""The offline assistant: rules and lexicons, FTS5 search, lexical similarity.
 
 No network, no external service: this is the default provider and the fallback of the
 language-model provider. Proposals are translated here, in the respondent's language.
@@ -6,24 +6,46 @@ language-model provider. Proposals are translated here, in the respondent's lang
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import threading
+
 import msgspec
+import sqlite_utils
 
 from service.assist import knowledge
+from service.assist.search import KnowledgeIndex
 from service.assist.similarity import ExampleMatcher
 from service.domain.answers import Status
 from service.domain.assistant import (
+    CheckRequest,
+    CheckResult,
+    Comment,
     DimensionProposal,
+    EvidenceCheck,
+    EvidenceCheckRequest,
+    ExplainRequest,
+    Explanation,
+    Finding,
     Interpretation,
     InterpretRequest,
     Note,
+    Source,
+    SourceKind,
+    SubquestionSummary,
+    SummaryRequest,
 )
+from service.domain.assistant.consistency import check_card
+from service.domain.assistant.evidence import check_text
 from service.domain.assistant.interpret import ASK_BELOW, Proposal, RuleResult, interpret_rules
-from service.domain.assistant.knowledge import ExampleSet
+from service.domain.assistant.knowledge import ExampleSet, Glossary
+from service.domain.assistant.summary import representative
 from service.domain.messages import N_
 from service.domain.questionnaire import Questionnaire
 from service.errors import InvalidInput, NotFound
 from service.i18n import Translator, translator
 from service.questionnaires import Catalog
+from service.storage import evidence_text
 
 
 def render(note: Note | None, t: Translator) -> str:
@@ -42,9 +64,28 @@ class OfflineAssistant:
 
     name = "offline"
 
-    def __init__(self, catalog: Catalog, examples: ExampleSet | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        examples: ExampleSet | None = None,
+        glossary: Glossary | None = None,
+        db: sqlite_utils.Database | None = None,
+    ) -> None:
         self.catalog = catalog
         self.matcher = ExampleMatcher(examples or knowledge.examples())
+        self.glossary = glossary or knowledge.glossary()
+        self.db = db  # for searching uploaded evidence; None when there is no database
+        self._indexes: dict[str, KnowledgeIndex] = {}
+        self._lock = threading.Lock()
+
+    def index(self, questionnaire_id: str) -> KnowledgeIndex:
+        """The guidance-and-glossary index of one questionnaire, built on first use."""
+        with self._lock:
+            found = self._indexes.get(questionnaire_id)
+            if found is None:
+                found = KnowledgeIndex(self.questionnaire(questionnaire_id), self.glossary)
+                self._indexes[questionnaire_id] = found
+            return found
 
     def questionnaire(self, questionnaire_id: str) -> Questionnaire:
         """The installed questionnaire, or :class:`NotFound`."""
@@ -120,3 +161,141 @@ class OfflineAssistant:
             question=question,
             provider=self.name,
         )
+
+    # --- explain -----------------------------------------------------------------------------
+
+    def explain(self, request: ExplainRequest) -> Explanation:
+        """Answer from the indicator's guidance, the glossary or uploaded evidence, cited."""
+        t = translator(request.lang)
+        q = self.questionnaire(request.questionnaire)
+        index = self.index(q.id)
+        lang = index.language(request.lang)
+        indicator = q.indicator(request.indicator) if request.indicator else None
+        sources: list[Source] = []
+        if indicator is not None and _EVIDENCE_QUESTION.search(request.question.lower()):
+            sources.append(
+                Source(
+                    kind=SourceKind.GUIDANCE,
+                    title=t.gettext(N_("What counts as evidence for %(id)s"), id=indicator.id),
+                    text=q.text(indicator.evidence_hint, lang),
+                    ref=indicator.id,
+                )
+            )
+        elif indicator is not None and _MEANING_QUESTION.search(request.question.lower()):
+            sources.append(
+                Source(
+                    kind=SourceKind.GUIDANCE,
+                    title=t.gettext(N_("Why question %(id)s is asked"), id=indicator.id),
+                    text=q.text(indicator.why, lang) + " " + q.text(indicator.good_practice, lang),
+                    ref=indicator.id,
+                )
+            )
+        intent = bool(sources)  # the card's own guidance answers it; no need to search
+        term = index.glossary_match(request.question, request.lang)
+        if term is not None:
+            sources.append(term[1])
+        for source in [] if intent else index.search(request.question, request.lang):
+            if all((s.kind, s.ref) != (source.kind, source.ref) for s in sources):
+                sources.append(source)
+        if request.round_id is not None and self.db is not None:
+            for hit in evidence_text.search(self.db, request.round_id, request.question, 2):
+                sources.append(
+                    Source(
+                        kind=SourceKind.EVIDENCE,
+                        title=t.gettext(N_("Uploaded evidence for %(id)s"), id=hit.indicator_id),
+                        text=hit.snippet,
+                        ref=str(hit.evidence_id),
+                    )
+                )
+        sources = sources[:4]
+        if not sources:
+            answer = t.gettext(
+                N_(
+                    "I could not find that in the guidance or the glossary. Try other words, or ask your coordinator."
+                )
+            )
+        else:
+            answer = sources[0].text
+        return Explanation(answer=answer, sources=sources, provider=self.name)
+
+    # --- check -------------------------------------------------------------------------------
+
+    def check(self, request: CheckRequest) -> CheckResult:
+        """Contradictions between the comment, the levels and the evidence, as kind questions."""
+        t = translator(request.lang)
+        raw = check_card(
+            list(request.indicator.dimensions),
+            request.lang,
+            request.status,
+            dict(request.levels),
+            request.comment,
+            request.evidence_count,
+        )
+        return CheckResult(
+            findings=[
+                Finding(kind=f.kind, dimension=f.dimension, message=render(f.note, t)) for f in raw
+            ]
+        )
+
+    def check_evidence(self, request: EvidenceCheckRequest) -> EvidenceCheck:
+        """Proposed effective date and hints (unrelated, older than four years) for one file."""
+        t = translator(request.lang)
+        q = self.questionnaire(request.questionnaire)
+        ind = request.indicator
+        groups = [
+            [q.text(f, lang) for f in (ind.question, ind.why, ind.good_practice, ind.evidence_hint)]
+            for lang in q.locales
+        ]
+        try:
+            today = dt.date.fromisoformat(request.today)
+        except ValueError:
+            raise InvalidInput(N_("Invalid date '%(value)s'."), value=request.today) from None
+        hints = check_text(request.text, groups, today)
+        return EvidenceCheck(
+            effective_date=hints.effective.isoformat() if hints.effective else "",
+            dates_found=[d.isoformat() for d in hints.dates[:20]],
+            relevance=round(min(hints.relevance, 1.0), 3),
+            unrelated=hints.unrelated,
+            outdated=hints.outdated,
+            no_text=hints.no_text,
+            hints=[render(n, t) for n in hints.notes],
+        )
+
+    # --- summarise ---------------------------------------------------------------------------
+
+    def summarise(self, request: SummaryRequest) -> SubquestionSummary:
+        """The most representative comment sentences, quoted, with their comments beside them."""
+        t = translator(request.lang)
+        comments = [c for c in request.comments if c.text.strip()]
+        picked = representative(comments, request.max_sentences)
+        if not picked:
+            return SubquestionSummary(
+                subquestion=request.subquestion, text="", comment_count=len(comments)
+            )
+        lead = t.ngettext(
+            "%(num)s comment. Representative:",
+            "%(num)s comments. Representative:",
+            len(comments),
+        )
+        quoted = " ".join(
+            f"«{p.sentence}»" if request.lang != "en" else f"“{p.sentence}”" for p in picked
+        )
+        sources: list[Comment] = []
+        for p in picked:
+            if p.comment not in sources:
+                sources.append(p.comment)
+        return SubquestionSummary(
+            subquestion=request.subquestion,
+            text=f"{lead} {quoted}",
+            sources=sources,
+            comment_count=len(comments),
+            provider=self.name,
+        )
+
+
+_EVIDENCE_QUESTION = re.compile(
+    r"dokumentasjon|dokumentere|bevis|vedlegg|underlag|dokumentation|belägg|bilaga|evidence|document|attach|proof"
+)
+_MEANING_QUESTION = re.compile(
+    r"spørsmålet|spørsmål|frågan|fråga|question|hva menes|vad menas|what is meant|hvorfor|varför|why"
+)

@@ -139,6 +139,63 @@ def m0002_assessment_rounds(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+_M0010 = (
+    """
+CREATE TABLE evidence_text (
+            evidence_id INTEGER PRIMARY KEY REFERENCES evidence(id),
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            indicator_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL,
+            truncated INTEGER NOT NULL DEFAULT 0,
+            proposed_date TEXT,
+            relevance REAL NOT NULL DEFAULT 0,
+            unrelated INTEGER NOT NULL DEFAULT 0,
+            outdated INTEGER NOT NULL DEFAULT 0,
+            extracted_at TEXT NOT NULL
+        )
+    """,
+    """
+CREATE INDEX evidence_text_round ON evidence_text(round_id, indicator_id)
+    """,
+    """
+CREATE VIRTUAL TABLE evidence_text_fts USING fts5(
+            text, content='evidence_text', content_rowid='evidence_id',
+            tokenize='unicode61 remove_diacritics 2'
+        )
+    """,
+    """
+CREATE TRIGGER evidence_text_ai AFTER INSERT ON evidence_text BEGIN
+            INSERT INTO evidence_text_fts(rowid, text) VALUES (new.evidence_id, new.text);
+        END
+    """,
+    """
+CREATE TRIGGER evidence_text_ad AFTER DELETE ON evidence_text BEGIN
+            INSERT INTO evidence_text_fts(evidence_text_fts, rowid, text)
+            VALUES ('delete', old.evidence_id, old.text);
+        END
+    """,
+    """
+CREATE TRIGGER evidence_text_au AFTER UPDATE ON evidence_text BEGIN
+            INSERT INTO evidence_text_fts(evidence_text_fts, rowid, text)
+            VALUES ('delete', old.evidence_id, old.text);
+            INSERT INTO evidence_text_fts(rowid, text) VALUES (new.evidence_id, new.text);
+        END
+    """,
+)
+
+
+@migrations(name="0010_evidence_text")
+def m0010_evidence_text(db: sqlite_utils.Database) -> None:
+    """Text extracted from evidence files and its full-text index, for the assistant.
+
+    Derived data: it can always be extracted again from the stored file, so it is kept
+    beside the evidence row rather than in it (the evidence table stays as reviewed).
+    """
+    for statement in _M0010:
+        db.execute(statement)
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations not yet applied to ``db``."""
     return [m.name for m in migrations.pending(db)]
