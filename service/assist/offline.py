@@ -55,6 +55,11 @@ def render(note: Note | None, t: Translator) -> str:
     return t.gettext(note.message, **note.params)
 
 
+# The one clarifying question asked instead of a low-confidence guess.
+ASK_BELOW_QUESTION = N_(
+    "Could you say a little more: is this written down and adopted, and is it used across the municipality or only in some units?"
+)
+
 # Rule confidence below which the text had no cue at all and the nearest examples decide.
 NO_CUE = 0.3
 
@@ -147,11 +152,7 @@ class OfflineAssistant:
         confidence = round(result.confidence, 2)
         question = ""
         if result.status is Status.ANSWERED and confidence < ASK_BELOW:
-            question = t.gettext(
-                N_(
-                    "Could you say a little more: is this written down and adopted, and is it used across the municipality or only in some units?"
-                )
-            )
+            question = t.gettext(ASK_BELOW_QUESTION)
         return Interpretation(
             status=result.status,
             levels={d: p.level for d, p in proposals.items()},
