@@ -196,6 +196,24 @@ def m0010_evidence_text(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+@migrations(name="0011_round_assistant")
+def m0011_round_assistant(db: sqlite_utils.Database) -> None:
+    """Per-round assistant options: whether the optional language model may be used.
+
+    A table of its own (one row per round that changed the default) so that the rounds
+    table is left as it is; a round without a row uses the language model if configured.
+    """
+    db.execute(
+        """
+        CREATE TABLE round_assistant (
+            round_id INTEGER PRIMARY KEY REFERENCES rounds(id),
+            llm_allowed INTEGER NOT NULL CHECK (llm_allowed IN (0, 1)),
+            changed_at TEXT NOT NULL
+        )
+        """
+    )
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations not yet applied to ``db``."""
     return [m.name for m in migrations.pending(db)]
