@@ -19,6 +19,7 @@ from service.domain.assistant import Comment, ExplainRequest, SummaryRequest
 from service.domain.questionnaire import Dimension
 from service.questionnaires import catalog
 from service.settings import Settings
+from service.storage import accounts, rounds
 from service.storage.db import open_database
 from service.storage.migrations import migrate
 from service.storage.round_assistant import llm_allowed, set_llm_allowed
@@ -212,12 +213,9 @@ def test_off_unless_configured_and_allowed(
     db = open_database(tmp_path / "k.db")
     try:
         migrate(db)
-        db.execute(
-            "INSERT INTO municipalities (id, name, country, locale, created_at) VALUES (1, 'X', 'NO', 'nb', 'now')"
-        )
-        round_id = 1
+        municipality = accounts.create_municipality(db, "Røros", "NO", "nb")
+        round_id = rounds.create_round(db, municipality.id, "Vår 2027", KK, "nb", None).id
         assert llm_allowed(db, round_id) is True
-        db.execute("PRAGMA foreign_keys = OFF")
         set_llm_allowed(db, round_id, False)
         assert llm_allowed(db, round_id) is False
         set_llm_allowed(db, round_id, True)
