@@ -14,7 +14,8 @@ import weasyprint
 from service.assist.evidence import check_and_index
 from service.assist.knowledge import KnowledgeError, glossary, load_glossary
 from service.assist.offline import OfflineAssistant
-from service.domain.answers import Status
+from service.assist.summaries import comments_by_subquestion, summaries
+from service.domain.answers import AnswerSet, IndicatorAnswer, Respondent, Status
 from service.domain.assistant import (
     CheckRequest,
     Comment,
@@ -29,7 +30,14 @@ from service.domain.questionnaire import Dimension as D  # noqa: N817 - short in
 from service.errors import InvalidInput, UnsupportedType
 from service.evidence_text import Kind, extract_text
 from service.questionnaires import catalog
-from service.storage import accounts, evidence, evidence_text, respondents, rounds
+from service.storage import (
+    accounts,
+    assistant_proposals,
+    evidence,
+    evidence_text,
+    respondents,
+    rounds,
+)
 from service.storage.db import open_database
 from service.storage.evidence_files import EvidenceSink
 from service.storage.migrations import migrate
@@ -417,3 +425,52 @@ def test_summary_of_nothing(assistant: OfflineAssistant) -> None:
     )
     assert result.text == ""
     assert result.sources == []
+
+
+def test_summaries_per_subquestion(assistant: OfflineAssistant) -> None:
+    q = catalog().get(KK)
+    assert q is not None
+    answers = AnswerSet(
+        questionnaire=KK,
+        respondents=[
+            Respondent(
+                id=f"r{i}",
+                role="mayor",
+                answers=[
+                    IndicatorAnswer(indicator="1.1.1", levels={D.SYSTEM: 3}, comment=text),
+                    IndicatorAnswer(
+                        indicator="3.4.1",
+                        levels={D.SYSTEM: 2},
+                        comment="" if i else "Reglementet er fra 2011 og ikke revidert siden.",
+                    ),
+                ],
+            )
+            for i, text in enumerate(COMMENTS)
+        ],
+    )
+    grouped = comments_by_subquestion(q, answers)
+    assert list(grouped) == ["1.1", "3.4"]
+    assert len(grouped["1.1"]) == 5
+    result = summaries(q, answers, "nb", assistant)
+    assert set(result) == {"1.1", "3.4"}
+    assert result["3.4"].comment_count == 1
+    assert "2011" in result["3.4"].text
+
+
+def test_proposal_is_kept_beside_the_answer(assistant: OfflineAssistant, tmp_path: Path) -> None:
+    db = open_database(tmp_path / "k.db")
+    try:
+        migrate(db)
+        municipality = accounts.create_municipality(db, "Røros", "NO", "nb")
+        rnd = rounds.create_round(db, municipality.id, "Vår", KK, "nb", None)
+        respondent, _ = respondents.invite(db, rnd.id, "mayor")
+        assert assistant_proposals.latest(db, respondent.id, "1.1.1") is None
+        for text in ("Planlagt.", "Strategien er vedtatt og revideres hvert år."):
+            proposal = assistant.interpret_text(KK, "1.1.1", "nb", text)
+            assistant_proposals.save(db, respondent.id, "1.1.1", text, proposal)
+        stored = assistant_proposals.latest(db, respondent.id, "1.1.1")
+        assert stored is not None
+        assert stored.text.startswith("Strategien")
+        assert stored.proposal == proposal
+    finally:
+        db.close()

@@ -214,6 +214,31 @@ def m0011_round_assistant(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0012_assistant_proposals")
+def m0012_assistant_proposals(db: sqlite_utils.Database) -> None:
+    """What the respondent wrote in their own words and what the assistant proposed.
+
+    Append-only beside the answers: the stored answer keeps the final levels; this keeps the
+    text and the proposal they came from, so a proposal can be compared with the final answer.
+    """
+    db.execute(
+        """
+        CREATE TABLE assistant_proposals (
+            id INTEGER PRIMARY KEY,
+            respondent_id INTEGER NOT NULL REFERENCES respondents(id),
+            indicator_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            proposal TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        "CREATE INDEX assistant_proposals_answer ON assistant_proposals(respondent_id, indicator_id)"
+    )
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations not yet applied to ``db``."""
     return [m.name for m in migrations.pending(db)]
