@@ -27,7 +27,7 @@ from service.domain.assistant import (
 )
 from service.domain.assistant.evidence import effective_date, find_dates
 from service.domain.questionnaire import Dimension as D  # noqa: N817 - short in tables
-from service.errors import InvalidInput, UnsupportedType
+from service.errors import InvalidInput, NotFound, UnsupportedType
 from service.evidence_text import Kind, extract_text
 from service.questionnaires import catalog
 from service.storage import (
@@ -185,6 +185,13 @@ def test_glossary_problems_are_located(tmp_path: Path) -> None:
         (Status.ANSWERED, {D.SYSTEM: 3, D.SCOPE: 3}, "", 0, {FindingKind.NO_EVIDENCE}),
         (
             Status.ANSWERED,
+            {D.SYSTEM: 2, D.SCOPE: 1},
+            "Resultatene analyseres hvert kvartal.",
+            0,
+            {FindingKind.SCOPE_CONFLICT},
+        ),
+        (
+            Status.ANSWERED,
             {D.SYSTEM: 3, D.SCOPE: 4},
             "Strategien er vedtatt og brukes i hele kommunen.",
             1,
@@ -340,6 +347,32 @@ def test_real_evaluation_report_concerns_the_indicators(assistant: OfflineAssist
     report = (SEEDS / "002_fdaa4a36019d8d5b.txt").read_text(encoding="utf-8")
     for indicator in ("1.1.1", "3.4.1", "6.5.1", "7.2.1"):
         assert not _check(assistant, report, indicator).unrelated  # type: ignore[attr-defined]
+
+
+def test_check_and_index_refuses_links_and_missing_files(
+    assistant: OfflineAssistant, tmp_path: Path
+) -> None:
+    db = open_database(tmp_path / "k.db")
+    try:
+        migrate(db)
+        municipality = accounts.create_municipality(db, "Røros", "NO", "nb")
+        rnd = rounds.create_round(db, municipality.id, "Vår", KK, "nb", None)
+        respondent, _ = respondents.invite(db, rnd.id, "mayor")
+        link = evidence.add_link(
+            db, rnd.id, respondent.id, "1.1.1", "https://example.no/plan", "Plan", None
+        )
+        with pytest.raises(InvalidInput):
+            check_and_index(db, tmp_path, assistant, KK, link, "nb", TODAY)
+        sink = EvidenceSink(tmp_path / "elsewhere", 1024 * 1024)
+        sink.write(b"Strategi vedtatt 1.1.2024")
+        record = evidence.add_file(
+            db, rnd.id, respondent.id, "1.1.1", sink.finish(), "a.txt", "", None
+        )
+        with pytest.raises(NotFound):
+            check_and_index(db, tmp_path / "evidence", assistant, KK, record, "nb", TODAY)
+        assert evidence_text.get(db, record.id) is None
+    finally:
+        db.close()
 
 
 def test_check_and_index_then_search(assistant: OfflineAssistant, tmp_path: Path) -> None:

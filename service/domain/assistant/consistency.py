@@ -12,12 +12,14 @@ import msgspec
 
 from service.domain.answers import Status
 from service.domain.assistant import FindingKind, Note
-from service.domain.assistant.interpret import interpret_rules
+from service.domain.assistant.interpret import RuleResult, interpret_rules
 from service.domain.messages import N_
 from service.domain.questionnaire import Dimension
 
 # Levels from which an answer claims an adopted, working practice that documents should show.
 HIGH_LEVEL = 3
+# Results analysed at least "to some extent": worth asking about when scope is one unit.
+ANALYSED = 2
 # How far the chosen level may sit from what the comment describes before we ask.
 GAP = 2
 # The comment must be this clear about a dimension before we contradict the respondent.
@@ -30,6 +32,52 @@ class RawFinding(msgspec.Struct, frozen=True):
     kind: FindingKind
     dimension: Dimension | None
     note: Note
+
+
+def _against_comment(
+    reading: RuleResult, dimensions: list[Dimension], levels: dict[Dimension, int | None]
+) -> list[RawFinding]:
+    """Levels two or more steps from what a clear comment describes, either way."""
+    findings: list[RawFinding] = []
+    for dim in dimensions:
+        chosen = levels.get(dim)
+        proposal = reading.proposals.get(dim)
+        if chosen is None or proposal is None or proposal.level is None:
+            continue
+        if proposal.confidence < CLEAR:
+            continue
+        params = {
+            "chosen": str(chosen),
+            "described": str(proposal.level),
+            "dimension": dim.value,
+        }
+        if chosen - proposal.level >= GAP:
+            findings.append(
+                RawFinding(
+                    FindingKind.COMMENT_LOWER,
+                    dim,
+                    Note(
+                        message=N_(
+                            "You chose level %(chosen)s, but your comment describes something closer to level %(described)s. Is the level right?"
+                        ),
+                        params=params,
+                    ),
+                )
+            )
+        elif proposal.level - chosen >= GAP:
+            findings.append(
+                RawFinding(
+                    FindingKind.COMMENT_HIGHER,
+                    dim,
+                    Note(
+                        message=N_(
+                            "Your comment describes more than level %(chosen)s – perhaps level %(described)s. Do you want to raise it?"
+                        ),
+                        params=params,
+                    ),
+                )
+            )
+    return findings
 
 
 def check_card(
@@ -72,47 +120,16 @@ def check_card(
                 )
             )
     elif reading is not None and reading.status is Status.ANSWERED:
-        for dim in dimensions:
-            chosen = levels.get(dim)
-            proposal = reading.proposals.get(dim)
-            if chosen is None or proposal is None or proposal.level is None:
-                continue
-            if proposal.confidence < CLEAR:
-                continue
-            params = {
-                "chosen": str(chosen),
-                "described": str(proposal.level),
-                "dimension": dim.value,
-            }
-            if chosen - proposal.level >= GAP:
-                findings.append(
-                    RawFinding(
-                        FindingKind.COMMENT_LOWER,
-                        dim,
-                        Note(
-                            message=N_(
-                                "You chose level %(chosen)s, but your comment describes something closer to level %(described)s. Is the level right?"
-                            ),
-                            params=params,
-                        ),
-                    )
-                )
-            elif proposal.level - chosen >= GAP:
-                findings.append(
-                    RawFinding(
-                        FindingKind.COMMENT_HIGHER,
-                        dim,
-                        Note(
-                            message=N_(
-                                "Your comment describes more than level %(chosen)s – perhaps level %(described)s. Do you want to raise it?"
-                            ),
-                            params=params,
-                        ),
-                    )
-                )
+        findings.extend(_against_comment(reading, dimensions, levels))
     scope = levels.get(Dimension.SCOPE)
     results = levels.get(Dimension.RESULTS)
-    if scope is not None and scope <= 1 and results is not None and results >= HIGH_LEVEL:
+    if reading is not None and reading.status is Status.ANSWERED:
+        # "Analysed every quarter" in the comment counts as much as a chosen results level.
+        described = reading.proposals.get(Dimension.RESULTS)
+        if described is not None and described.level is not None and described.confidence >= CLEAR:
+            results = max(results or 0, described.level)
+    analysed = results is not None and results >= ANALYSED
+    if scope is not None and scope <= 1 and analysed:
         findings.append(
             RawFinding(
                 FindingKind.SCOPE_CONFLICT,
