@@ -256,6 +256,7 @@ def cmd_assist_interpret(args: argparse.Namespace) -> int:
     """Interpret free text (or a JSONL batch) and print one JSON object per answer."""
     from service.assist.batch import BatchError, read_batch
     from service.assist.offline import OfflineAssistant
+    from service.errors import KompassError
     from service.questionnaires import Catalog
 
     settings = from_env()
@@ -285,7 +286,11 @@ def cmd_assist_interpret(args: argparse.Namespace) -> int:
         items = [(args.indicator, args.lang or q.default_locale, args.text)]
     assistant = OfflineAssistant(catalog)  # loaded once for the whole batch
     for indicator_id, lang, text in items:
-        result = assistant.interpret_text(q.id, indicator_id, lang, text)
+        try:
+            result = assistant.interpret_text(q.id, indicator_id, lang, text)
+        except KompassError as exc:
+            _err(f"kompass: {exc}")
+            return EXIT_BAD_INPUT
         indicator = q.indicator(indicator_id)
         assert indicator is not None  # checked above
         sys.stdout.write(_assist_line(result, list(indicator.dimensions)) + "\n")

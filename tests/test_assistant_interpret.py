@@ -195,6 +195,7 @@ def test_cli_batch_keeps_order(capsys: pytest.CaptureFixture[str], tmp_path: Pat
         ('{"indicator": "1.1.1", "lang": "de", "text": "x"}', ":1:"),
         ('{"indicator": "1.1.1", "text": "x", "extra": 1}', ":1:"),
         ("\n\nnot json", ":3:"),
+        ('{"indicator": "1.1.1", "text": ""}', ":1:"),
     ],
 )
 def test_cli_batch_errors_are_located(
@@ -215,6 +216,8 @@ def test_cli_batch_errors_are_located(
         (KK, "9.9.9", "tekst"),
         (KK, "1.1.1"),
         (KK, "--batch", "/nonexistent/file.jsonl"),
+        (KK, "1.1.1", "   "),
+        (KK, "1.1.1", "x" * 5001),
     ],
 )
 def test_cli_bad_input_exits_2(capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:

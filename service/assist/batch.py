@@ -7,6 +7,7 @@ from typing import Annotated
 
 import msgspec
 
+from service.assist.offline import MAX_TEXT
 from service.domain.questionnaire import Questionnaire
 from service.locate import FileProblem, split_validation_error
 
@@ -52,6 +53,11 @@ def read_batch(path: Path, q: Questionnaire) -> list[tuple[str, str, str]]:
         if q.indicator(item.indicator) is None:
             problems.append(
                 FileProblem(name, number, f"unknown indicator '{item.indicator}' in {q.id}")
+            )
+            continue
+        if not item.text.strip() or len(item.text) > MAX_TEXT:
+            problems.append(
+                FileProblem(name, number, f"$.text: must be 1 to {MAX_TEXT} characters")
             )
             continue
         items.append((item.indicator, item.lang or q.default_locale, item.text))

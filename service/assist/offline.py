@@ -60,6 +60,9 @@ ASK_BELOW_QUESTION = N_(
     "Could you say a little more: is this written down and adopted, and is it used across the municipality or only in some units?"
 )
 
+# Longer than any answer in your own words; the card's text box has the same limit.
+MAX_TEXT = 5000
+
 # Rule confidence below which the text had no cue at all and the nearest examples decide.
 NO_CUE = 0.3
 
@@ -109,6 +112,10 @@ class OfflineAssistant:
             raise NotFound(N_("Unknown indicator '%(id)s'."), id=indicator_id)
         if lang not in ("nb", "sv", "en"):
             raise InvalidInput(N_("Unsupported language '%(lang)s'."), lang=lang)
+        if not text.strip():
+            raise InvalidInput(N_("Write a few words about how this is done first."))
+        if len(text) > MAX_TEXT:
+            raise InvalidInput(N_("Please keep it under %(max)s characters."), max=str(MAX_TEXT))
         return InterpretRequest(questionnaire=q.id, indicator=indicator, lang=lang, text=text)
 
     def interpret_text(
@@ -123,7 +130,11 @@ class OfflineAssistant:
         if vote is None or vote.best <= 0.0:
             return result
         status = max(vote.status, key=lambda s: vote.status[s])
-        note = Note(message=N_("Your words are closest to example answers at this level."))
+        note = Note(
+            message=N_("Your words are most like answers about something planned, not started.")
+            if status is Status.PLANNED
+            else N_("Your words are most like answers from someone who does not know.")
+        )
         if status is not Status.ANSWERED and vote.status[status] > 0.6:
             return msgspec.structs.replace(
                 result,
