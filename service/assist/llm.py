@@ -18,6 +18,7 @@ import msgspec
 from service.assist.offline import ASK_BELOW_QUESTION, OfflineAssistant
 from service.domain.answers import Status
 from service.domain.assistant import (
+    Assistant,
     CheckRequest,
     CheckResult,
     Comment,
@@ -363,7 +364,7 @@ def make_assistant(
     offline: OfflineAssistant,
     llm_allowed: bool = True,
     transport: httpx.BaseTransport | None = None,
-) -> OfflineAssistant | LLMAssistant:
+) -> Assistant:
     """The language-model provider when configured and allowed for the round, else offline."""
     config = LLMConfig.from_settings(settings)
     if config is None or not llm_allowed:
