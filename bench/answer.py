@@ -66,7 +66,7 @@ def run() -> list[Figure]:
         }
         runs: dict[str, list[WrkResult]] = {label: [] for label in workloads}
         try:
-            for label, requests in workloads.items():
+            for requests in workloads.values():
                 wrk(server.url, requests, connections=CONNECTIONS, seconds=WARM_UP)
             # Interleaved short runs: load from other processes on a shared machine drifts, and
             # a ratio is only fair when both sides saw the same drift.

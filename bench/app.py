@@ -15,7 +15,6 @@ import uvicorn
 from jinja2 import ChoiceLoader, DictLoader, Environment
 from litestar import Litestar, get, post
 from litestar.datastructures import State
-from litestar.params import Body
 from litestar.response import Template
 
 from service.app import create_app
@@ -39,7 +38,7 @@ class Choice(msgspec.Struct):
 
 
 @post("/bench/commit", sync_to_thread=True, status_code=200, opt={"exclude_from_csrf": True})
-def bench_commit(state: State, data: Choice = Body()) -> Template:
+def bench_commit(state: State, data: Choice) -> Template:
     """Commit one row to the service's SQLite file and render a small template."""
     store: Store = state.store
     db = store.db()

@@ -18,7 +18,7 @@ from service.storage.db import open_database
 from service.storage.migrations import migrate
 
 QUESTIONNAIRE = "kommunekompasset-2.1"
-PASSWORD = "bench-password-2026"  # noqa: S105 - a throwaway account in a temporary database
+PASSWORD = "bench-password-2026"
 
 
 class Figure(msgspec.Struct, kw_only=True):

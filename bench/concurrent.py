@@ -109,10 +109,14 @@ def upload_peak(server: Server, token: str, indicator: str) -> tuple[int, int, i
     sampler.start()
     boundary = "kompassbenchboundary"
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nStort dokument\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"stor.pdf\"\r\n"
-        "Content-Type: application/pdf\r\n\r\n"
-    ).encode() + upload_body(UPLOAD_BYTES) + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nStort dokument\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="stor.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + upload_body(UPLOAD_BYTES)
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     try:
         response = httpx.post(
             f"{server.url}/api/v1/respond/{token}/indicators/{indicator}/evidence",

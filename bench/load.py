@@ -74,7 +74,9 @@ def ensure_wrk() -> str:
     """The wrk binary (``just bench`` installs it when missing)."""
     path = shutil.which("wrk")
     if path is None:
-        raise SystemExit("wrk is not installed: run `just bench` (it installs wrk) or apt install wrk")
+        raise SystemExit(
+            "wrk is not installed: run `just bench` (it installs wrk) or apt install wrk"
+        )
     return path
 
 
@@ -87,7 +89,9 @@ def lua_script(requests: list[HttpRequest]) -> str:
     """A wrk script that cycles through ``requests``, each thread from a different place."""
     entries = []
     for r in requests:
-        headers = f'{{["Content-Type"] = {_lua_string(r.content_type)}}}' if r.content_type else "{}"
+        headers = (
+            f'{{["Content-Type"] = {_lua_string(r.content_type)}}}' if r.content_type else "{}"
+        )
         body = _lua_string(r.body) if r.body else "nil"
         entries.append(f"  {{{_lua_string(r.method)}, {_lua_string(r.path)}, {headers}, {body}}},")
     return (

@@ -39,7 +39,9 @@ def run() -> list[Figure]:
     for size in SIZES:
         answers = synthetic_answers(q, NORMAL, per_role(size), seed=size)
         assert len(answers.respondents) == size
-        seconds[size] = measure(lambda a=answers: assess(q, a, refs), repeat=5 if size < 1000 else 3)
+        seconds[size] = measure(
+            lambda a=answers: assess(q, a, refs), repeat=5 if size < 1000 else 3
+        )
         figures.append(
             Figure(
                 key=f"score_{size}_respondents",
