@@ -663,3 +663,15 @@ def test_weasyprint_keeps_nordic_letters_and_escaped_text(tmp_path: Path) -> Non
     text = render(svg, tmp_path / "radar-escaping.pdf")
     for word in ("A & B <c>", "Ærø", "Åsnes", "Örebro", "län", "50,0"):
         assert word in text, (word, text)
+
+
+@pytest.mark.parametrize("max_lines", [1, 2, 3])
+def test_remembered_wrapping_is_not_shared_between_callers(max_lines: int) -> None:
+    """Wrapping is remembered per label; a caller changing its lines changes no one else's."""
+    label = "Kommunen har en helhetlig arbeidsgiverstrategi som er kjent i organisasjonen"
+    first, cut = wrap(label, 120, 11, max_lines=max_lines)
+    first.append("changed")
+    again, cut_again = wrap(label, 120, 11, max_lines=max_lines)
+    assert "changed" not in again
+    assert (again, cut_again) == (first[:-1], cut)
+    assert all(text_width(line, 11) <= 120 for line in again)
