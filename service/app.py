@@ -9,7 +9,6 @@ from jinja2 import Environment
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -18,6 +17,7 @@ from litestar.template.config import TemplateConfig
 
 from service.i18n import compile_catalogs
 from service.questionnaires import Catalog
+from service.sessions import LazySessionConfig
 from service.settings import Settings, ensure_secret
 from service.storage.db import Store
 from service.storage.migrations import migrate
@@ -75,7 +75,7 @@ def create_app(settings: Settings) -> Litestar:
         ),
         exception_handlers={Exception: errors.handle},
         middleware=[
-            ServerSideSessionConfig(
+            LazySessionConfig(
                 key="kompass_session",
                 max_age=8 * 3600,
                 secure=settings.public_url.startswith("https://"),
