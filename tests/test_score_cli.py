@@ -70,7 +70,7 @@ def test_json_output_equals_the_scoring_module(capsys: pytest.CaptureFixture[str
         (
             "nb",
             [
-                "Totalt: 355,3 av 800 poeng",
+                "Totalt: 355,6 av 800 poeng",
                 "1. Offentlighet og demokrati: 40,9 / 100",
                 "Utfordring",
                 "Svakhet",
@@ -80,7 +80,7 @@ def test_json_output_equals_the_scoring_module(capsys: pytest.CaptureFixture[str
         (
             "en",
             [
-                "Total: 355.3 of 800 points",
+                "Total: 355.6 of 800 points",
                 "1. Public access and democracy: 40.9 / 100",
                 "Weakness",
             ],
