@@ -27,7 +27,9 @@ def run_score(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str,
     return code, out, err
 
 
-@pytest.mark.parametrize(("path", "low", "high"), [(NORMAL, 320, 360), (WEAK, 0, 200)])
+# The normal profile lands in the formal "normal" band; the weak one at or below Røros 2013
+# (254), the weakest formal result in the sources (docs/calibration.md).
+@pytest.mark.parametrize(("path", "low", "high"), [(NORMAL, 320, 360), (WEAK, 0, 254)])
 def test_calibration(
     capsys: pytest.CaptureFixture[str], path: Path, low: float, high: float
 ) -> None:
@@ -70,18 +72,18 @@ def test_json_output_equals_the_scoring_module(capsys: pytest.CaptureFixture[str
         (
             "nb",
             [
-                "Totalt: 355,6 av 800 poeng",
-                "1. Offentlighet og demokrati: 40,9 / 100",
+                "Totalt: 351,3 av 800 poeng",
+                "1. Offentlighet og demokrati: 41,4 / 100",
                 "Utfordring",
                 "Svakhet",
-                "(dokumentert: 22,9)",
+                "(dokumentert: 10,7)",
             ],
         ),
         (
             "en",
             [
-                "Total: 355.6 of 800 points",
-                "1. Public access and democracy: 40.9 / 100",
+                "Total: 351.3 of 800 points",
+                "1. Public access and democracy: 41.4 / 100",
                 "Weakness",
             ],
         ),

@@ -92,11 +92,19 @@ def answer_set(
     ``respondents`` are (id, role) pairs; ``evidence`` maps (respondent, indicator) to refs.
     """
     people = []
+    attached: set[tuple[int, str]] = set()
+    listed: set[int] = set()
     for respondent_id, role in respondents:
+        listed.add(respondent_id)
         answers = [
             msgspec.structs.replace(a, evidence=evidence.get((respondent_id, a.indicator), []))
             for a in current(db, respondent_id).values()
         ]
+        attached.update((respondent_id, a.indicator) for a in answers)
         answers.sort(key=lambda a: a.indicator)
         people.append(Respondent(id=f"r{respondent_id}", role=role, answers=answers))
-    return AnswerSet(questionnaire=questionnaire_id, respondents=people)
+    # Evidence uploaded without an answer still documents the indicator (scoring decides).
+    unattached: dict[str, list[EvidenceRef]] = {}
+    for key in sorted(k for k in set(evidence) - attached if k[0] in listed):
+        unattached.setdefault(key[1], []).extend(evidence[key])
+    return AnswerSet(questionnaire=questionnaire_id, respondents=people, evidence=unattached)
