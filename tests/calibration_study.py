@@ -1,0 +1,189 @@
+"""The calibration study behind ``docs/calibration.md``: before/after tables and cross-validation.
+
+    uv run python -m tests.calibration_study        # prints the tables of docs/calibration.md
+
+Everything runs through the real scoring code. Method variants are expressed with what the code
+already has: the credit per level is ``scoring.LEVEL_CREDIT`` (the linear credit of the old
+method is ``(0, .25, .5, .75, 1)``), and "an unknown dimension counts 0" (the old method) is the
+same as answering 0 wherever the answers say "don't know" on a dimension.
+
+Cross-validation: the one free parameter, the exponent ``g`` of the credit curve
+``(level/top) ** g``, is fitted (grid 0.30–1.00) on the areas of one part of a split and tested
+on the held-out areas; the splits are the two halves, odd/even areas and leave-one-area-out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import statistics
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import msgspec
+
+from service.answers_file import load_answers
+from service.calibrate import load_official
+from service.domain import scoring
+from service.domain.answers import AnswerSet, IndicatorAnswer
+from service.domain.calibration import Comparison, OfficialResult, compare
+from service.domain.questionnaire import Questionnaire
+from service.questionnaires import catalog
+
+DATA = Path(__file__).resolve().parent / "data" / "calibration"
+SETS = ["roros-2017"]  # calibration sets: <name>.answers.json + <name>.official.json
+QUESTIONNAIRE = "kommunekompasset-2.1"
+LINEAR = (0.0, 0.25, 0.5, 0.75, 1.0)
+GRID = [round(0.30 + 0.05 * i, 2) for i in range(15)]  # 0.30 … 1.00
+
+
+def load(name: str) -> tuple[Questionnaire, AnswerSet, OfficialResult]:
+    """The questionnaire, answers and formal result of one calibration set."""
+    q = catalog().get(QUESTIONNAIRE)
+    assert q is not None
+    answers = load_answers(DATA / f"{name}.answers.json", q)
+    return q, answers, load_official(DATA / f"{name}.official.json", q)
+
+
+def unknown_as_zero(answers: AnswerSet) -> AnswerSet:
+    """The answers with every "don't know" on a dimension turned into level 0 (the old rule)."""
+
+    def fill(a: IndicatorAnswer) -> IndicatorAnswer:
+        return msgspec.structs.replace(
+            a, levels={d: 0 if v is None else v for d, v in a.levels.items()}
+        )
+
+    return msgspec.structs.replace(
+        answers,
+        respondents=[
+            msgspec.structs.replace(r, answers=[fill(a) for a in r.answers])
+            for r in answers.respondents
+        ],
+    )
+
+
+@contextlib.contextmanager
+def credit(table: Sequence[float]) -> Iterator[None]:
+    """Score with another credit per level for the duration of the block."""
+    saved = scoring.LEVEL_CREDIT
+    scoring.LEVEL_CREDIT = tuple(table)
+    try:
+        yield
+    finally:
+        scoring.LEVEL_CREDIT = saved
+
+
+def curve(g: float) -> tuple[float, ...]:
+    """The credit per level of the curve (level/4) ** g, at levels 0–4."""
+    return tuple((i / 4) ** g for i in range(5))
+
+
+def comparison(
+    q: Questionnaire, answers: AnswerSet, official: OfficialResult, table: Sequence[float]
+) -> Comparison:
+    """Compare the score under ``table`` with the formal result."""
+    with credit(table):
+        return compare(q, scoring.score(q, answers), official)
+
+
+def area_fit(c: Comparison, areas: Sequence[str]) -> tuple[float, float, float]:
+    """Area MAE, sub-question MAE and summed area difference over ``areas`` only."""
+    diffs = [d.difference for d in c.areas if d.id in areas]
+    sq = [abs(d.difference) for d in c.subquestions if d.id.split(".")[0] in areas]
+    return statistics.fmean(abs(x) for x in diffs), statistics.fmean(sq), sum(diffs)
+
+
+class Fold(msgspec.Struct, frozen=True):
+    """One split: the exponent fitted on ``train`` and the fit on the held-out ``test`` areas."""
+
+    train: list[str]
+    test: list[str]
+    exponent: float
+    area_mae: float
+    subquestion_mae: float
+    total_difference: float  # summed over the held-out areas
+
+
+def splits() -> list[tuple[list[str], list[str]]]:
+    """Halves, odd/even and leave-one-area-out."""
+    areas = [str(a) for a in range(1, 9)]
+    halves = [(areas[:4], areas[4:]), (areas[4:], areas[:4])]
+    odd_even = [(areas[0::2], areas[1::2]), (areas[1::2], areas[0::2])]
+    one_out = [([a for a in areas if a != b], [b]) for b in areas]
+    return halves + odd_even + one_out
+
+
+def cross_validate(name: str) -> list[Fold]:
+    """Fit the exponent on each split's training areas and test it on the held-out areas."""
+    q, answers, official = load(name)
+    by_exponent = {g: comparison(q, answers, official, curve(g)) for g in GRID}
+    folds = []
+    for train, test in splits():
+        best = min(GRID, key=lambda g: area_fit(by_exponent[g], train)[:2])
+        mae, sq_mae, total = area_fit(by_exponent[best], test)
+        folds.append(Fold(train, test, best, round(mae, 2), round(sq_mae, 2), round(total, 1)))
+    return folds
+
+
+def _fmt(x: float | None, digits: int = 1) -> str:
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+def before_after(name: str) -> str:
+    """Markdown tables: old method, each fix alone, and the calibrated method."""
+    q, answers, official = load(name)
+    zero = unknown_as_zero(answers)
+    variants = [
+        ("before: linear credit, unknown = 0", zero, LINEAR),
+        ("unknown left out only", answers, LINEAR),
+        ("credit curve only", zero, scoring.LEVEL_CREDIT),
+        ("after: credit curve, unknown left out", answers, scoring.LEVEL_CREDIT),
+    ]
+    results = [(label, comparison(q, a, official, t)) for label, a, t in variants]
+    with credit(LINEAR):
+        old_sum = scoring.score(q, zero).points
+    lines = [
+        f"Old method's displayed total (sum of known sub-questions): {old_sum:.1f}",
+        "",
+        "| method | total | Δ total | area MAE | area bias | area ρ | sub-q MAE | sub-q ρ |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for label, c in results:
+        total = c.total
+        lines.append(
+            f"| {label} | {_fmt(total.predicted if total else None)} | "
+            f"{_fmt(total.difference if total else None)} | {_fmt(c.area_mae)} | "
+            f"{_fmt(c.area_bias)} | {_fmt(c.area_spearman, 2)} | "
+            f"{_fmt(c.subquestion_mae)} | {_fmt(c.subquestion_spearman, 2)} |"
+        )
+    before, after = results[0][1], results[-1][1]
+    lines += ["", "| area | formal | before | after | coverage |", "|---|---|---|---|---|"]
+    for b, a in zip(before.areas, after.areas, strict=True):
+        lines.append(
+            f"| {a.id} | {a.official:.0f} | {b.predicted:.1f} ({b.difference:+.1f}) | "
+            f"{a.predicted:.1f} ({a.difference:+.1f}) | {a.coverage * 100:.0f} % |"
+        )
+    lines += ["", "| sub-question | formal | before | after |", "|---|---|---|---|"]
+    for b, a in zip(before.subquestions, after.subquestions, strict=True):
+        lines.append(
+            f"| {a.id} | {a.official:.1f} / {a.max_points:.0f} | {b.predicted:.1f} | "
+            f"{a.predicted:.1f} ({a.difference:+.1f}) |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Print the tables of docs/calibration.md."""
+    for name in SETS:
+        print(f"## {name}\n")
+        print(before_after(name))
+        print("\n| train areas | test areas | fitted g | test area MAE | test sub-q MAE | Δ |")
+        print("|---|---|---|---|---|---|")
+        for f in cross_validate(name):
+            print(
+                f"| {','.join(f.train)} | {','.join(f.test)} | {f.exponent:.2f} | "
+                f"{f.area_mae:.1f} | {f.subquestion_mae:.1f} | {f.total_difference:+.1f} |"
+            )
+
+
+if __name__ == "__main__":
+    main()
