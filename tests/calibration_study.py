@@ -15,6 +15,7 @@ on the held-out areas; the splits are the two halves, odd/even areas and leave-o
 from __future__ import annotations
 
 import contextlib
+import random
 import statistics
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -171,6 +172,51 @@ def before_after(name: str) -> str:
     return "\n".join(lines)
 
 
+def coverage_trials(name: str, draws: int = 30) -> str:
+    """How far the estimates move when answers are missing (docs/scoring.md, "Enough answers").
+
+    Keeps a random share of the answered indicators (``draws`` times per share) and reports how
+    far the total and area estimates land from those of the full set.
+    """
+    q, answers, _ = load(name)
+    full = scoring.score(q, answers)
+    assert full.estimate is not None
+    indicators = sorted({a.indicator for r in answers.respondents for a in r.answers})
+    lines = [
+        "| kept | coverage | total: median / max move | area: median move |",
+        "|---|---|---|---|",
+    ]
+    for keep in (0.15, 0.3, 0.5, 0.7):
+        total_moves: list[float] = []
+        area_moves: list[float] = []
+        shares: list[float] = []
+        for seed in range(draws):
+            kept = set(random.Random(seed).sample(indicators, int(len(indicators) * keep)))
+            part = msgspec.structs.replace(
+                answers,
+                respondents=[
+                    msgspec.structs.replace(
+                        r, answers=[a for a in r.answers if a.indicator in kept]
+                    )
+                    for r in answers.respondents
+                ],
+            )
+            s = scoring.score(q, part)
+            shares.append(s.coverage.share)
+            total_moves.append(abs((s.estimate or 0.0) - full.estimate))
+            area_moves += [
+                abs(a.estimate - f.estimate)
+                for a, f in zip(s.areas, full.areas, strict=True)
+                if a.estimate is not None and f.estimate is not None and f.coverage >= 0.5
+            ]
+        lines.append(
+            f"| {keep:.0%} | {statistics.median(shares):.2f} | "
+            f"{statistics.median(total_moves):.1f} / {max(total_moves):.1f} | "
+            f"{statistics.median(area_moves):.1f} |"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     """Print the tables of docs/calibration.md."""
     for name in SETS:
@@ -183,6 +229,8 @@ def main() -> None:
                 f"| {','.join(f.train)} | {','.join(f.test)} | {f.exponent:.2f} | "
                 f"{f.area_mae:.1f} | {f.subquestion_mae:.1f} | {f.total_difference:+.1f} |"
             )
+        print()
+        print(coverage_trials(name))
 
 
 if __name__ == "__main__":
