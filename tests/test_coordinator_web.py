@@ -287,3 +287,22 @@ def test_respondent_text_is_escaped_on_coordinator_pages(client: TestClient[Lite
     assert results.status_code == 200
     assert "<script>alert" not in results.text
     assert "&lt;script&gt;alert" in results.text
+
+
+def test_results_say_not_enough_answers_yet_below_the_coverage_threshold(
+    client: TestClient[Litestar],
+) -> None:
+    # One answered indicator is far below half the points: no bare total that jumps.
+    csrf = sign_in(client, "k@fjellbygd.no")
+    round_id = new_round(client, csrf)
+    page = client.post(
+        f"/rounds/{round_id}/respondents", data={"role": "unit_leader", "_csrf_token": csrf}
+    )
+    link = re.search(r'id="new-link" readonly value="[^"]*(/r/[^"]+)"', page.text)
+    assert link
+    client.post(f"{link.group(1)}/i/1.1.2/system", data={"choice": "3"})
+    results = client.get(f"/rounds/{round_id}/results")
+    assert results.status_code == 200
+    assert "For få svar ennå" in results.text
+    # In the example questionnaire 1.1.2 carries 16 of the 200 points: 8 %.
+    assert "bare 8 % av poengene har svar så langt" in results.text

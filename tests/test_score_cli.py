@@ -73,6 +73,7 @@ def test_json_output_equals_the_scoring_module(capsys: pytest.CaptureFixture[str
             "nb",
             [
                 "Totalt: 351,3 av 800 poeng",
+                "Anslag for alle fokusområder: 351,3 poeng, med svar på 100 % av poengene.",
                 "1. Offentlighet og demokrati: 41,4 / 100",
                 "Utfordring",
                 "Svakhet",
@@ -96,6 +97,18 @@ def test_text_output_is_localized(
     assert code == 0
     for fragment in expected:
         assert fragment in out
+
+
+def test_partly_answered_round_shows_its_estimate_and_coverage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Røros 2017 answers cover 78 % of the points (8.3–8.7 unknown): the sum of the known
+    # sub-questions is 346,2, the estimate over all areas 394,3.
+    roros = DATA / "calibration" / "roros-2017.answers.json"
+    code, out, _ = run_score(capsys, KK, str(roros), "--lang", "nb")
+    assert code == 0
+    assert "Totalt: 346,2 av 800 poeng" in out
+    assert "Anslag for alle fokusområder: 394,3 poeng, med svar på 78 % av poengene." in out
 
 
 def test_swedish_questionnaire_in_swedish(

@@ -155,6 +155,11 @@ class ReportModel(msgspec.Struct, kw_only=True):
     radar: str
     bars: str
     area_table: list[tuple[str, str, str, str]]
+    # Coverage beside the total (issue 13): the estimate over all areas, the share of the
+    # points that have answers, and whether that is enough to show the figures as a result.
+    estimate: str = ""
+    coverage_share: str = ""
+    enough: bool = True
 
 
 MIN_RADAR_AXES = 3
@@ -456,6 +461,9 @@ def build(
         ),
         coverage_known=s.coverage.indicators_known,
         coverage_total=s.coverage.indicators,
+        estimate="" if s.estimate is None else t.number(s.estimate),
+        coverage_share=t.number(s.coverage.share * 100, 0),
+        enough=s.enough,
         unknown_subquestions=[sq.id for sq in s.subquestions if sq.points is None],
         figures=figures,
         history=history,
