@@ -30,8 +30,9 @@ DISAGREEMENT_LEVELS = 2  # respondents this many levels apart disagree
 # answers yet": every newly answered sub-question adds its points, so a sum over half the
 # questionnaire still jumps with each answer. Coverage weighs each indicator by its points.
 COVERAGE_THRESHOLD = 0.5
-# Two roles whose median fractions differ by at least one full level on every dimension
-# see the practice differently enough to report it.
+# Two roles whose median fractions differ by at least a quarter of the indicator (one level on
+# the 0–4 scale, before the credit curve of LEVEL_CREDIT) see the practice differently enough
+# to report it.
 ROLE_GAP_LEVELS = 1.0
 
 
