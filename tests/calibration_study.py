@@ -217,6 +217,59 @@ def coverage_trials(name: str, draws: int = 30) -> str:
     return "\n".join(lines)
 
 
+def _misread(answers: AnswerSet, rng: random.Random, share: float) -> AnswerSet:
+    """The answers with ``share`` of the known levels one level off (the same for every role)."""
+    shift: dict[tuple[str, str], int] = {}
+
+    def level(ind: str, dim: str, value: int | None) -> int | None:
+        if value is None:
+            return None
+        if (ind, dim) not in shift:
+            shift[ind, dim] = rng.choice((-1, 1)) if rng.random() < share else 0
+        return max(0, min(4, value + shift[ind, dim]))
+
+    def misread(a: IndicatorAnswer) -> IndicatorAnswer:
+        levels = {d: level(a.indicator, d.value, v) for d, v in a.levels.items()}
+        return msgspec.structs.replace(a, levels=levels)
+
+    return msgspec.structs.replace(
+        answers,
+        respondents=[
+            msgspec.structs.replace(r, answers=[misread(a) for a in r.answers])
+            for r in answers.respondents
+        ],
+    )
+
+
+def annotation_noise(name: str, draws: int = 30) -> str:
+    """How much the fit depends on the exact levels: misread a share of them by one level."""
+    q, answers, official = load(name)
+    lines = [
+        "| levels misread | after: area MAE median / max | after: Δ total median (range) "
+        "| before: Δ total median |",
+        "|---|---|---|---|",
+    ]
+    for share in (0.2, 0.4):
+        after: list[tuple[float, float]] = []
+        before: list[float] = []
+        for seed in range(draws):
+            noisy = _misread(answers, random.Random(seed), share)
+            c = comparison(q, noisy, official, scoring.LEVEL_CREDIT)
+            c0 = comparison(q, unknown_as_zero(noisy), official, LINEAR)
+            assert c.area_mae is not None
+            assert c.total is not None
+            assert c0.total is not None
+            after.append((c.area_mae, c.total.difference))
+            before.append(c0.total.difference)
+        maes, totals = [m for m, _ in after], [d for _, d in after]
+        lines.append(
+            f"| {share:.0%} | {statistics.median(maes):.1f} / {max(maes):.1f} | "
+            f"{statistics.median(totals):+.1f} ({min(totals):+.1f} … {max(totals):+.1f}) | "
+            f"{statistics.median(before):+.1f} |"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     """Print the tables of docs/calibration.md."""
     for name in SETS:
@@ -231,6 +284,8 @@ def main() -> None:
             )
         print()
         print(coverage_trials(name))
+        print()
+        print(annotation_noise(name))
 
 
 if __name__ == "__main__":
