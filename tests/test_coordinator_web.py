@@ -306,3 +306,5 @@ def test_results_say_not_enough_answers_yet_below_the_coverage_threshold(
     assert "For få svar ennå" in results.text
     # In the example questionnaire 1.1.2 carries 16 of the 200 points: 8 %.
     assert "bare 8 % av poengene har svar så langt" in results.text
+    # Area 1 too: 16 of its 100 points have answers; area 2 has none and says so already.
+    assert "bare 16 % av poengene har svar så langt" in results.text

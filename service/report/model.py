@@ -96,6 +96,9 @@ class AreaSection(msgspec.Struct, kw_only=True):
     gaps: list[GapRow]
     comments: list[CommentRow]
     chart: str
+    # Coverage beside the area (issue 13): share of its points answered, and whether enough.
+    coverage_share: str = ""
+    enough: bool = True
 
 
 class DisagreementRow(msgspec.Struct, kw_only=True):
@@ -348,6 +351,8 @@ def build(
                 finding=finding(t, res.finding),
                 finding_key=res.finding.value if res.finding else "unknown",
                 known=res.subquestions_known > 0,
+                coverage_share=t.number(res.coverage * 100, 0),
+                enough=res.enough,
                 subquestions=rows,
                 findings=grouped,
                 gaps=[gap_row(g) for g in result.gaps if g.area == area.number][:GAPS_PER_AREA],
