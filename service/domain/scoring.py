@@ -23,7 +23,7 @@ import msgspec
 
 from service.domain.answers import AnswerSet, EvidenceRef, EvidenceState, IndicatorAnswer, Status
 from service.domain.findings import Finding, classify
-from service.domain.questionnaire import Dimension, Indicator, Questionnaire
+from service.domain.questionnaire import Dimension, Indicator, Questionnaire, Subquestion
 
 DISAGREEMENT_LEVELS = 2  # respondents this many levels apart disagree
 # Below this share of its points answered, an area's (or the total's) points are "not enough
@@ -309,6 +309,71 @@ def _weighted_points(
     return value, len(known)
 
 
+def _score_subquestion(
+    q: Questionnaire,
+    area_number: int,
+    sq: Subquestion,
+    by_indicator: Mapping[str, list[tuple[str, IndicatorAnswer]]],
+    evidence: Mapping[str, list[EvidenceRef]],
+) -> tuple[SubquestionResult, list[IndicatorResult]]:
+    """A sub-question's points (claimed and documented) and coverage, with its indicators."""
+    results = [
+        score_indicator(
+            q,
+            ind,
+            area_number,
+            sq.id,
+            sq.max_points,
+            by_indicator.get(ind.id, []),
+            evidence.get(ind.id, ()),
+        )
+        for ind in sq.indicators
+    ]
+    weights = [ind.weight for ind in sq.indicators]
+    claimed, known = _weighted_points(
+        sq.max_points, list(zip(weights, [r.fraction for r in results], strict=True))
+    )
+    documented, _ = _weighted_points(
+        sq.max_points, list(zip(weights, [r.documented_fraction for r in results], strict=True))
+    )
+    covered = sum(w for w, r in zip(weights, results, strict=True) if r.known)
+    result = SubquestionResult(
+        id=sq.id,
+        area=area_number,
+        max_points=sq.max_points,
+        points=None if claimed is None else from_tenths(to_tenths(claimed)),
+        documented_points=None if documented is None else from_tenths(to_tenths(documented)),
+        indicators=len(sq.indicators),
+        indicators_known=known,
+        finding=None if claimed is None else classify(claimed / sq.max_points, q.thresholds),
+        coverage=covered / sum(weights),
+    )
+    return result, results
+
+
+def _area_result(q: Questionnaire, number: int, subs: list[SubquestionResult]) -> AreaResult:
+    """An area's sums over its known sub-questions, its coverage and its estimate."""
+    known = [s for s in subs if s.points is not None]
+    tenths = sum(to_tenths(s.points or 0.0) for s in known)
+    documented_tenths = sum(to_tenths(s.documented_points or 0.0) for s in known)
+    known_max = sum(s.max_points for s in known)
+    area_max = sum(s.max_points for s in subs)
+    coverage = sum(s.max_points * s.coverage for s in subs) / area_max
+    return AreaResult(
+        number=number,
+        max_points=area_max,
+        points=from_tenths(tenths),
+        documented_points=from_tenths(documented_tenths),
+        known_max_points=known_max,
+        subquestions=len(subs),
+        subquestions_known=len(known),
+        finding=classify(tenths / 10 / known_max, q.thresholds) if known_max else None,
+        coverage=coverage,
+        estimate=from_tenths(to_tenths(tenths / 10 / known_max * area_max)) if known_max else None,
+        enough=coverage + 1e-9 >= COVERAGE_THRESHOLD,
+    )
+
+
 def score(q: Questionnaire, answers: AnswerSet) -> Score:
     """Score a round: every indicator, sub-question, area and the total, claimed and documented."""
     by_indicator: dict[str, list[tuple[str, IndicatorAnswer]]] = {}
@@ -325,75 +390,15 @@ def score(q: Questionnaire, answers: AnswerSet) -> Score:
     subquestions: list[SubquestionResult] = []
     areas: list[AreaResult] = []
     for area in q.areas:
-        area_tenths = area_documented_tenths = known_max = known_subquestions = 0
-        area_covered = 0.0
+        in_area: list[SubquestionResult] = []
         for sq in area.subquestions:
-            results = [
-                score_indicator(
-                    q,
-                    ind,
-                    area.number,
-                    sq.id,
-                    sq.max_points,
-                    by_indicator.get(ind.id, []),
-                    answers.evidence.get(ind.id, ()),
-                )
-                for ind in sq.indicators
-            ]
+            sq_result, results = _score_subquestion(
+                q, area.number, sq, by_indicator, answers.evidence
+            )
+            in_area.append(sq_result)
             indicators.extend(results)
-            weights = [ind.weight for ind in sq.indicators]
-            claimed, known = _weighted_points(
-                sq.max_points, list(zip(weights, [r.fraction for r in results], strict=True))
-            )
-            documented, _ = _weighted_points(
-                sq.max_points,
-                list(zip(weights, [r.documented_fraction for r in results], strict=True)),
-            )
-            sq_coverage = sum(w for w, r in zip(weights, results, strict=True) if r.known) / sum(
-                weights
-            )
-            area_covered += sq.max_points * sq_coverage
-            points = None if claimed is None else from_tenths(to_tenths(claimed))
-            documented_points = None if documented is None else from_tenths(to_tenths(documented))
-            if claimed is not None and documented is not None:
-                area_tenths += to_tenths(claimed)
-                area_documented_tenths += to_tenths(documented)
-                known_max += sq.max_points
-                known_subquestions += 1
-            subquestions.append(
-                SubquestionResult(
-                    id=sq.id,
-                    area=area.number,
-                    max_points=sq.max_points,
-                    points=points,
-                    documented_points=documented_points,
-                    indicators=len(sq.indicators),
-                    indicators_known=known,
-                    finding=None
-                    if claimed is None
-                    else classify(claimed / sq.max_points, q.thresholds),
-                    coverage=sq_coverage,
-                )
-            )
-        area_max = sum(sq.max_points for sq in area.subquestions)
-        area_coverage = area_covered / area_max
-        areas.append(
-            AreaResult(
-                number=area.number,
-                max_points=area_max,
-                points=from_tenths(area_tenths),
-                documented_points=from_tenths(area_documented_tenths),
-                known_max_points=known_max,
-                subquestions=len(area.subquestions),
-                subquestions_known=known_subquestions,
-                finding=classify(area_tenths / 10 / known_max, q.thresholds) if known_max else None,
-                coverage=area_coverage,
-                estimate=from_tenths(to_tenths(area_tenths / 10 / known_max * area_max))
-                if known_max
-                else None,
-                enough=area_coverage + 1e-9 >= COVERAGE_THRESHOLD,
-            )
-        )
+        subquestions.extend(in_area)
+        areas.append(_area_result(q, area.number, in_area))
     share = sum(a.coverage * a.max_points for a in areas) / q.max_points
     return Score(
         questionnaire=q.id,
