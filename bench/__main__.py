@@ -13,6 +13,7 @@ from pathlib import Path
 import msgspec
 import weasyprint
 
+from bench.durability import bench_answer_commit_full, bench_answer_commit_normal
 from service.answers_file import load_answers_bytes
 from service.domain.assessment import assess
 from service.domain.synthetic import NORMAL, synthetic_answers
@@ -139,6 +140,8 @@ def bench_pdf_50_respondents() -> Result:
 
 
 BENCHMARKS: list[Callable[[], Result]] = [
+    bench_answer_commit_full,
+    bench_answer_commit_normal,
     bench_pdf_50_respondents,
     bench_load_questionnaires,
     bench_score_100_respondents,

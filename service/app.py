@@ -43,7 +43,7 @@ def create_app(settings: Settings) -> Litestar:
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     settings = ensure_secret(settings)
     compile_catalogs()
-    store = Store(settings.db_path)
+    store = Store(settings.db_path, settings.db_busy_timeout_ms)
     applied = migrate(store.db())
     if applied:
         log.info("applied migrations: %s", ", ".join(applied))

@@ -29,10 +29,12 @@ from litestar.status_codes import (
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
 )
 
 from service.errors import KompassError
 from service.i18n import N_
+from service.storage.db import is_busy
 from service.web.context import render, request_translator
 
 log = logging.getLogger("kompass")
@@ -58,7 +60,13 @@ GENERIC = {
     HTTP_500_INTERNAL_SERVER_ERROR: N_(
         "Something went wrong on our side. Nothing you saved was lost."
     ),
+    HTTP_503_SERVICE_UNAVAILABLE: N_(
+        "Kompass is busy right now and did not save this. Please send it again in a moment."
+    ),
 }
+
+RETRY_AFTER_SECONDS = 2
+"""What a busy response asks the client to wait before sending the same request again."""
 
 
 CSRF_FAILED = N_(
@@ -106,6 +114,15 @@ def _status_and_message(request: Request[Any, Any, Any], exc: Exception) -> tupl
         return HTTP_403_FORBIDDEN, "forbidden", t.gettext(GENERIC[HTTP_403_FORBIDDEN])
     if isinstance(exc, NotFoundException):
         return HTTP_404_NOT_FOUND, "not_found", t.gettext(GENERIC[HTTP_404_NOT_FOUND])
+    if is_busy(exc):
+        # A lock held past the busy timeout: the transaction was rolled back, nothing is
+        # half-saved, and the same request will very likely succeed a moment later.
+        log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
+        return (
+            HTTP_503_SERVICE_UNAVAILABLE,
+            "busy",
+            t.gettext(GENERIC[HTTP_503_SERVICE_UNAVAILABLE]),
+        )
     if isinstance(exc, HTTPException) and exc.status_code < HTTP_500_INTERNAL_SERVER_ERROR:
         status = exc.status_code
         message = GENERIC.get(status, GENERIC[HTTP_400_BAD_REQUEST])
@@ -121,7 +138,9 @@ def _status_and_message(request: Request[Any, Any, Any], exc: Exception) -> tupl
 def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """Turn any exception into a localized 4xx/5xx response without internals."""
     status, kind, message = _status_and_message(request, exc)
-    headers = getattr(exc, "headers", None) or {}
+    headers = dict(getattr(exc, "headers", None) or {})
+    if status == HTTP_503_SERVICE_UNAVAILABLE:
+        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     if status == HTTP_401_UNAUTHORIZED and not _wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(f"/login?{urlencode({'next': target})}", status_code=303)
@@ -135,4 +154,5 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     page: Template = render(
         request, "error.html", status_code=status, status=status, message=message
     )
+    page.headers.update(headers)
     return page
