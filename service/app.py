@@ -21,6 +21,7 @@ from service.questionnaires import Catalog
 from service.settings import Settings, ensure_secret
 from service.storage.db import Store
 from service.storage.migrations import migrate
+from service.storage.recovery import remove_partial_uploads
 from service.web import api, auth, coordinator, errors, pages, respond, results
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,7 @@ def create_app(settings: Settings) -> Litestar:
     applied = migrate(store.db())
     if applied:
         log.info("applied migrations: %s", ", ".join(applied))
+    remove_partial_uploads(settings.data_path / "evidence")
     catalog = Catalog(settings.questionnaire_path)
     renderer = results.ReportRenderer()
 
