@@ -1,6 +1,7 @@
 """The ``kompass`` command: thin over the same functions the service uses.
 
-Exit codes: 0 success, 1 unexpected failure, 2 bad input (with file and location).
+Exit codes: 0 success, 1 unexpected failure or problems found (``db verify``), 2 bad input
+(with file and location).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -18,6 +20,7 @@ from service.questionnaires import QuestionnaireError, load_file, schema
 from service.settings import SettingsError, from_env
 
 EXIT_OK = 0
+EXIT_PROBLEMS = 1
 EXIT_BAD_INPUT = 2
 
 Handler = Callable[[argparse.Namespace], int]
@@ -59,6 +62,65 @@ def cmd_db_migrate(args: argparse.Namespace) -> int:
     else:
         print(f"{settings.db}: up to date")
     return EXIT_OK
+
+
+def cmd_db_backup(args: argparse.Namespace) -> int:
+    """Back up the database and evidence files with a checksum manifest, while the service runs."""
+    from service.backup import BackupError, backup
+
+    settings = from_env()
+    try:
+        summary = backup(settings.db_path, settings.data_path, Path(args.target))
+    except BackupError as exc:
+        _err(f"kompass: backup failed: {exc}")
+        return EXIT_BAD_INPUT
+    print(
+        f"{summary.path}: backup of {settings.db} with {summary.evidence_files} evidence files"
+        f" ({summary.files} files, {summary.bytes} bytes, SHA-256 in manifest.json)"
+    )
+    return EXIT_OK
+
+
+def cmd_db_restore(args: argparse.Namespace) -> int:
+    """Check a backup's checksums and restore it into an empty database and data folder."""
+    from service.backup import BackupError, restore
+
+    settings = from_env()
+    db_path = Path(args.db) if args.db else settings.db_path
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_path
+    try:
+        summary = restore(Path(args.source), db_path, data_dir)
+    except BackupError as exc:
+        _err(f"kompass: restore refused: {exc}")
+        return EXIT_BAD_INPUT
+    print(
+        f"{args.source}: restored into {db_path} and {data_dir}"
+        f" ({summary.evidence_files} evidence files, every checksum verified)"
+    )
+    return EXIT_OK
+
+
+def cmd_db_verify(args: argparse.Namespace) -> int:
+    """Check database integrity and that evidence rows and files match one to one."""
+    from service.backup import BackupError, verify
+
+    settings = from_env()
+    try:
+        report = verify(settings.db_path, settings.data_path, checksums=not args.quick)
+    except BackupError as exc:
+        _err(f"kompass: {exc}")
+        return EXIT_BAD_INPUT
+    if args.json:
+        print(msgspec.json.encode(report).decode())
+    for problem in report.problems:
+        _err(problem)
+    if not args.json:
+        verdict = "ok" if report.ok else f"{len(report.problems)} problem(s)"
+        print(
+            f"{report.database}: integrity {report.integrity}; {report.evidence_rows} evidence"
+            f" files recorded, {report.evidence_files} on disk; {verdict}"
+        )
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
 
 
 def cmd_questionnaire_validate(args: argparse.Namespace) -> int:
@@ -234,6 +296,40 @@ def cmd_create_coordinator(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_db_commands(sub: Any) -> None:
+    """``kompass db migrate|backup|restore|verify``."""
+    db = sub.add_parser(
+        "db", help="database maintenance: migrate, backup, restore, verify"
+    ).add_subparsers(dest="db_command", required=True)
+    db.add_parser("migrate", help="apply pending migrations").set_defaults(handler=cmd_db_migrate)
+    db_backup = db.add_parser(
+        "backup", help="back up the database and evidence files (safe while the service runs)"
+    )
+    db_backup.add_argument(
+        "target",
+        metavar="DIR_OR_FILE",
+        help="a folder (a dated backup is made inside an existing one) or a .tar/.tar.gz file",
+    )
+    db_backup.set_defaults(handler=cmd_db_backup)
+    db_restore = db.add_parser(
+        "restore", help="verify a backup's checksums and restore it into an empty data folder"
+    )
+    db_restore.add_argument("source", metavar="BACKUP", help="a backup folder or archive")
+    db_restore.add_argument("--db", default=None, help="database file to create (KOMPASS_DB)")
+    db_restore.add_argument(
+        "--data-dir", default=None, help="empty data folder to fill (KOMPASS_DATA_DIR)"
+    )
+    db_restore.set_defaults(handler=cmd_db_restore)
+    db_verify = db.add_parser(
+        "verify", help="check integrity and that evidence rows and files match"
+    )
+    db_verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    db_verify.add_argument(
+        "--quick", action="store_true", help="check file sizes only, not SHA-256 checksums"
+    )
+    db_verify.set_defaults(handler=cmd_db_verify)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(
@@ -246,10 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None, help="port to listen on (KOMPASS_PORT)")
     serve.set_defaults(handler=cmd_serve)
 
-    db = sub.add_parser("db", help="database maintenance").add_subparsers(
-        dest="db_command", required=True
-    )
-    db.add_parser("migrate", help="apply pending migrations").set_defaults(handler=cmd_db_migrate)
+    _add_db_commands(sub)
 
     q = sub.add_parser("questionnaire", help="questionnaire definitions").add_subparsers(
         dest="q_command", required=True
