@@ -123,6 +123,31 @@ def cmd_db_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_PROBLEMS
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    """Print the audit trail, oldest first: all of it or one round's."""
+    from service.storage import audit
+    from service.storage.db import open_database
+    from service.storage.migrations import migrate
+
+    settings = from_env()
+    db = open_database(settings.db_path)
+    try:
+        migrate(db)
+        found = audit.entries(db, round_id=args.round)
+    finally:
+        db.close()
+    for e in found:
+        if args.json:
+            print(msgspec.json.encode(e).decode())
+            continue
+        # Tab-separated: time, round, action, actor, name, target, details (for cut/awk).
+        details = " ".join(f"{k}={v}" for k, v in e.details.items())
+        where = "-" if e.round_id is None else str(e.round_id)
+        fields = [e.at, where, e.action.value, e.actor, e.actor_name or "-", e.target or "-"]
+        print("\t".join([*fields, details]).rstrip())
+    return EXIT_OK
+
+
 def cmd_questionnaire_validate(args: argparse.Namespace) -> int:
     """Validate definition files; print a summary per file or every problem."""
     status = EXIT_OK
@@ -343,6 +368,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=cmd_serve)
 
     _add_db_commands(sub)
+
+    audit = sub.add_parser("audit", help="print the audit trail (who did what, when)")
+    audit.add_argument("--round", type=int, default=None, metavar="ID", help="only this round")
+    audit.add_argument("--json", action="store_true", help="one JSON object per line")
+    audit.set_defaults(handler=cmd_audit)
 
     q = sub.add_parser("questionnaire", help="questionnaire definitions").add_subparsers(
         dest="q_command", required=True

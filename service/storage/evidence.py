@@ -195,14 +195,43 @@ def review(
     comment: str,
     coordinator_id: int,
 ) -> EvidenceRecord:
-    """Accept or reject evidence; the state feeds the documented score."""
+    """Accept or reject evidence; the state feeds the documented score.
+
+    The evidence row holds the latest review; every review is also appended to
+    ``evidence_reviews`` in the same transaction, so earlier decisions are never lost.
+    """
     get(db, round_id, evidence_id)
     if len(comment) > 2000:
         raise InvalidInput("The comment is too long.")
+    at = now()
     with db.conn:
         db.execute(
             "UPDATE evidence SET state = ?, review_comment = ?, reviewed_at = ?, reviewed_by = ?"
             " WHERE id = ?",
-            [state.value, comment.strip(), now(), coordinator_id, evidence_id],
+            [state.value, comment.strip(), at, coordinator_id, evidence_id],
+        )
+        db.execute(
+            "INSERT INTO evidence_reviews (evidence_id, state, comment, reviewed_at, reviewed_by)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [evidence_id, state.value, comment.strip(), at, coordinator_id],
         )
     return get(db, round_id, evidence_id)
+
+
+class ReviewRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """One review decision on a piece of evidence."""
+
+    id: int
+    evidence_id: int
+    state: ReviewState
+    comment: str
+    reviewed_at: str
+    reviewed_by: int | None
+
+
+def review_history(db: sqlite_utils.Database, evidence_id: int) -> list[ReviewRecord]:
+    """Every review of a piece of evidence, oldest first."""
+    rows = db.execute(
+        "SELECT * FROM evidence_reviews WHERE evidence_id = ? ORDER BY id", [evidence_id]
+    ).fetchall()
+    return [msgspec.convert(dict(r), ReviewRecord) for r in rows]

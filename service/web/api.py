@@ -22,7 +22,7 @@ from service.domain.answers import IndicatorAnswer
 from service.domain.assessment import Assessment
 from service.errors import InvalidInput
 from service.questionnaires import Catalog
-from service.storage import accounts, answers, evidence, respondents, rounds
+from service.storage import accounts, answers, audit, evidence, respondents, rounds
 from service.storage.db import Store
 from service.web.auth import SESSION_KEY, SignedIn, current_coordinator, round_of
 from service.web.context import request_translator
@@ -251,6 +251,9 @@ class SessionApi(Controller):
         """Start a session for a coordinator."""
         store: Store = state.store
         coordinator = accounts.authenticate(store.db(), data.email, data.password)
+        audit.sign_in(
+            store.db(), data.email, coordinator, request.client.host if request.client else ""
+        )
         if coordinator is None:
             raise NotAuthorizedException()
         request.clear_session()
@@ -331,6 +334,7 @@ class CoordinatorApi(Controller):
         rnd = rounds.create_round(
             store.db(), coordinator.municipality_id, data.name, q.id, locale, data.deadline
         )
+        audit.record(store.db(), audit.Action.ROUND_CREATED, by=coordinator, round_id=rnd.id)
         return round_out(rnd)
 
     @get("/rounds/{round_id:int}", sync_to_thread=True)
@@ -346,7 +350,9 @@ class CoordinatorApi(Controller):
     ) -> dict[str, Any]:
         """Open a draft round for answers."""
         store: Store = state.store
-        return round_out(rounds.open_round(store.db(), round_of(state, coordinator, round_id)))
+        rnd = rounds.open_round(store.db(), round_of(state, coordinator, round_id))
+        audit.record(store.db(), audit.Action.ROUND_OPENED, by=coordinator, round_id=rnd.id)
+        return round_out(rnd)
 
     @post("/rounds/{round_id:int}/close", sync_to_thread=True, status_code=200)
     def close_round(
@@ -354,7 +360,9 @@ class CoordinatorApi(Controller):
     ) -> dict[str, Any]:
         """Close an open round: read-only from now on."""
         store: Store = state.store
-        return round_out(rounds.close_round(store.db(), round_of(state, coordinator, round_id)))
+        rnd = rounds.close_round(store.db(), round_of(state, coordinator, round_id))
+        audit.record(store.db(), audit.Action.ROUND_CLOSED, by=coordinator, round_id=rnd.id)
+        return round_out(rnd)
 
     @get("/rounds/{round_id:int}/respondents", sync_to_thread=True)
     def list_respondents(
@@ -402,7 +410,15 @@ class CoordinatorApi(Controller):
         store: Store = state.store
         rnd = round_of(state, coordinator, round_id)
         rounds.require_writable(rnd)
-        return _respondent_out(respondents.revoke(store.db(), rnd.id, respondent_id), 0, 0)
+        record = respondents.revoke(store.db(), rnd.id, respondent_id)
+        audit.record(
+            store.db(),
+            audit.Action.INVITATION_REVOKED,
+            by=coordinator,
+            round_id=rnd.id,
+            target=f"respondent:{record.id}",
+        )
+        return _respondent_out(record, 0, 0)
 
     @post(
         "/rounds/{round_id:int}/respondents/{respondent_id:int}/reissue",
@@ -421,6 +437,13 @@ class CoordinatorApi(Controller):
         rnd = round_of(state, coordinator, round_id)
         rounds.require_writable(rnd)
         record, token = respondents.reissue(store.db(), rnd.id, respondent_id)
+        audit.record(
+            store.db(),
+            audit.Action.INVITATION_REISSUED,
+            by=coordinator,
+            round_id=rnd.id,
+            target=f"respondent:{record.id}",
+        )
         return InviteOut(
             respondent=_respondent_out(record, 0, 0), link=link_for(state, token), token=token
         )
@@ -453,6 +476,13 @@ class CoordinatorApi(Controller):
         rounds.require_writable(rnd)
         record = evidence.review(
             store.db(), rnd.id, evidence_id, data.decision, data.comment, coordinator.id
+        )
+        audit.record(
+            store.db(),
+            audit.REVIEW_ACTIONS[record.state],
+            by=coordinator,
+            round_id=rnd.id,
+            target=f"evidence:{record.id}",
         )
         return evidence_out(record)
 

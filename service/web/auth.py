@@ -13,7 +13,7 @@ from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from service.errors import NotFound
-from service.storage import accounts, rounds
+from service.storage import accounts, audit, rounds
 from service.storage.db import Store
 from service.web.context import render, request_translator
 
@@ -70,6 +70,7 @@ def login(
     store: Store = state.store
     email = data.get("email", "")
     coordinator = accounts.authenticate(store.db(), email, data.get("password", ""))
+    audit.sign_in(store.db(), email, coordinator, request.client.host if request.client else "")
     if coordinator is None:
         t = request_translator(request)
         return render(

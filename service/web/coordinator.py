@@ -20,7 +20,7 @@ from service.domain.questionnaire import Questionnaire
 from service.errors import InvalidInput, KompassError, NotFound
 from service.i18n import translator
 from service.questionnaires import Catalog
-from service.storage import accounts, evidence, respondents, rounds
+from service.storage import accounts, audit, evidence, respondents, rounds
 from service.storage.db import Store
 from service.storage.evidence_files import path_for
 from service.web.auth import SignedIn, current_coordinator, round_of
@@ -211,6 +211,7 @@ class CoordinatorPages(Controller):
                 error=t(exc.message, **exc.params),
                 form=data,
             )
+        audit.record(db, audit.Action.ROUND_CREATED, by=coordinator, round_id=rnd.id)
         return Redirect(f"/rounds/{rnd.id}", status_code=303)
 
     @get("/{round_id:int}", sync_to_thread=True)
@@ -237,6 +238,7 @@ class CoordinatorPages(Controller):
         """Open the round for answers."""
         store: Store = state.store
         rounds.open_round(store.db(), round_of(state, coordinator, round_id))
+        audit.record(store.db(), audit.Action.ROUND_OPENED, by=coordinator, round_id=round_id)
         return Redirect(f"/rounds/{round_id}", status_code=303)
 
     @post("/{round_id:int}/close", sync_to_thread=True, status_code=303)
@@ -244,6 +246,7 @@ class CoordinatorPages(Controller):
         """Close the round; it stays readable with its results."""
         store: Store = state.store
         rounds.close_round(store.db(), round_of(state, coordinator, round_id))
+        audit.record(store.db(), audit.Action.ROUND_CLOSED, by=coordinator, round_id=round_id)
         return Redirect(f"/rounds/{round_id}", status_code=303)
 
     @post("/{round_id:int}/respondents", sync_to_thread=True, status_code=303)
@@ -295,6 +298,13 @@ class CoordinatorPages(Controller):
         rnd = round_of(state, coordinator, round_id)
         rounds.require_writable(rnd)
         respondents.revoke(store.db(), rnd.id, respondent_id)
+        audit.record(
+            store.db(),
+            audit.Action.INVITATION_REVOKED,
+            by=coordinator,
+            round_id=rnd.id,
+            target=f"respondent:{respondent_id}",
+        )
         return Redirect(f"/rounds/{round_id}#respondents", status_code=303)
 
     @post(
@@ -315,6 +325,13 @@ class CoordinatorPages(Controller):
         rnd = round_of(state, coordinator, round_id)
         rounds.require_writable(rnd)
         record, token = respondents.reissue(store.db(), rnd.id, respondent_id)
+        audit.record(
+            store.db(),
+            audit.Action.INVITATION_REISSUED,
+            by=coordinator,
+            round_id=rnd.id,
+            target=f"respondent:{record.id}",
+        )
         email_link(state, coordinator, rnd, record, token)
         return show_link_once(request, rnd, record, link_for(state, token))
 
@@ -337,6 +354,13 @@ class CoordinatorPages(Controller):
             raise InvalidInput("Choose accept or reject.") from None
         evidence.review(
             store.db(), rnd.id, evidence_id, decision, data.get("comment", ""), coordinator.id
+        )
+        audit.record(
+            store.db(),
+            audit.REVIEW_ACTIONS[decision],
+            by=coordinator,
+            round_id=rnd.id,
+            target=f"evidence:{evidence_id}",
         )
         return Redirect(f"/rounds/{round_id}#evidence", status_code=303)
 
@@ -404,6 +428,14 @@ def invite_respondent(
     if role not in {r.id for r in q.roles}:
         raise InvalidInput("Choose one of the questionnaire's roles.")
     record, token = respondents.invite(store.db(), rnd.id, role, name, email)
+    audit.record(
+        store.db(),
+        audit.Action.INVITATION_ISSUED,
+        by=coordinator,
+        round_id=rnd.id,
+        target=f"respondent:{record.id}",
+        details={"role": role},
+    )
     email_link(state, coordinator, rnd, record, token)
     return record, token
 

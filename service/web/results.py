@@ -21,7 +21,7 @@ from service.errors import NotFound
 from service.i18n import N_, translator
 from service.questionnaires import Catalog
 from service.report import exports, pdf
-from service.storage import evidence, respondents, rounds
+from service.storage import audit, evidence, respondents, rounds
 from service.storage.db import Store
 from service.web.auth import SignedIn, current_coordinator, round_of
 from service.web.context import render, request_translator, settings_of
@@ -153,6 +153,13 @@ class ResultPages(Controller):
         if match is None or not path.exists():
             raise NotFound("This report is not available; open the results page to make a new one.")
         safe = re.sub(r"[^A-Za-z0-9æøåÆØÅäöÄÖ _-]", "", rnd.name).strip() or "kompass"
+        audit.record(
+            state.store.db(),
+            audit.Action.EXPORT_DOWNLOADED,
+            by=coordinator,
+            round_id=rnd.id,
+            target="export:report.pdf",
+        )
         return File(
             path=path,
             filename=f"{safe}.pdf",
@@ -194,6 +201,14 @@ class ResultPages(Controller):
         """Every table in one workbook; respondents anonymised by role unless ``names=true``."""
         rnd = round_of(state, coordinator, round_id)
         data = exports.to_xlsx(self._tables(request, state, rnd, names))
+        audit.record(
+            state.store.db(),
+            audit.Action.EXPORT_DOWNLOADED,
+            by=coordinator,
+            round_id=rnd.id,
+            target="export:xlsx",
+            details={"names": names},
+        )
         return Response(
             data,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -217,6 +232,14 @@ class ResultPages(Controller):
         table = next((x for x in self._tables(request, state, rnd, names) if x.name == name), None)
         if table is None:
             raise NotFound("No such export.")
+        audit.record(
+            state.store.db(),
+            audit.Action.EXPORT_DOWNLOADED,
+            by=coordinator,
+            round_id=rnd.id,
+            target=f"export:{name}.csv",
+            details={"names": names},
+        )
         return Response(
             "\ufeff" + exports.to_csv(table),
             media_type="text/csv; charset=utf-8",
@@ -231,6 +254,13 @@ class ResultPages(Controller):
         store: Store = state.store
         catalog: Catalog = state.catalog
         result = results.assessment(store.db(), catalog, round_of(state, coordinator, round_id))
+        audit.record(
+            store.db(),
+            audit.Action.EXPORT_DOWNLOADED,
+            by=coordinator,
+            round_id=round_id,
+            target="export:json",
+        )
         return Response(
             msgspec.json.encode(result),
             media_type=MediaType.JSON,
