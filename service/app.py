@@ -22,7 +22,7 @@ from service.settings import Settings, ensure_secret
 from service.storage.db import Store
 from service.storage.migrations import migrate
 from service.storage.recovery import remove_partial_uploads
-from service.web import api, audit, auth, coordinator, errors, pages, respond, results
+from service.web import api, audit, auth, coordinator, errors, pages, privacy, respond, results
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -63,6 +63,7 @@ def create_app(settings: Settings) -> Litestar:
             respond.RespondPages,
             results.ResultPages,
             audit.AuditPages,
+            privacy.PrivacyPages,
             api.SessionApi,
             api.CoordinatorApi,
             api.RespondentApi,

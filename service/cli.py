@@ -148,6 +148,111 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _privacy_db() -> tuple[Any, Any]:
+    from service.storage.db import open_database
+    from service.storage.migrations import migrate
+
+    settings = from_env()
+    db = open_database(settings.db_path)
+    migrate(db)
+    return settings, db
+
+
+def cmd_privacy_export(args: argparse.Namespace) -> int:
+    """Write everything stored about one person as JSON (a data-subject access request)."""
+    from service.errors import KompassError
+    from service.storage import audit, privacy
+
+    if not args.email and not (args.round and args.respondent):
+        _err("kompass: give --email, or --round and --respondent")
+        return EXIT_BAD_INPUT
+    _, db = _privacy_db()
+    try:
+        if args.email:
+            found = privacy.export_person(db, args.email, by=audit.OPERATOR)
+        else:
+            found = privacy.export_respondent(db, args.round, args.respondent, by=audit.OPERATOR)
+    except KompassError as exc:
+        _err(f"kompass: {exc}")
+        return EXIT_BAD_INPUT
+    finally:
+        db.close()
+    data = msgspec.json.format(msgspec.json.encode(found), indent=2) + b"\n"
+    if args.output:
+        Path(args.output).write_bytes(data)
+        print(f"{args.output}: {len(found.respondents)} invitation(s)")
+    else:
+        sys.stdout.write(data.decode())
+    return EXIT_OK
+
+
+def cmd_privacy_forget(args: argparse.Namespace) -> int:
+    """Remove a respondent's name and e-mail address; their answers stay, anonymous."""
+    from service.errors import KompassError
+    from service.storage import audit, privacy
+
+    settings, db = _privacy_db()
+    try:
+        privacy.remove_personal_data(
+            db, args.round, args.respondent, by=audit.OPERATOR, data_dir=settings.data_path
+        )
+    except KompassError as exc:
+        _err(f"kompass: round {args.round}, respondent {args.respondent}: {exc}")
+        return EXIT_BAD_INPUT
+    finally:
+        db.close()
+    print(f"Removed the name and e-mail address of respondent {args.respondent}; answers kept.")
+    return EXIT_OK
+
+
+def cmd_privacy_delete_round(args: argparse.Namespace) -> int:
+    """Delete a round with its respondents, answers, evidence and evidence files."""
+    from service.errors import KompassError
+    from service.storage import audit, privacy
+
+    if not args.yes:
+        _err(f"kompass: deleting round {args.round_id} cannot be undone; add --yes to do it")
+        return EXIT_BAD_INPUT
+    settings, db = _privacy_db()
+    try:
+        done = privacy.delete_round(db, args.round_id, settings.data_path, by=audit.OPERATOR)
+    except KompassError as exc:
+        _err(f"kompass: round {args.round_id}: {exc}")
+        return EXIT_BAD_INPUT
+    finally:
+        db.close()
+    print(
+        f"Deleted round {done.round_id}: {done.respondents} respondents, {done.answers} answer"
+        f" versions, {done.evidence} evidence, {done.files_removed} files"
+    )
+    return EXIT_OK
+
+
+def cmd_privacy_retention(args: argparse.Namespace) -> int:
+    """Anonymise rounds older than the retention period (KOMPASS_RETENTION_YEARS)."""
+    import datetime as dt
+
+    from service.storage import audit, privacy
+
+    settings, db = _privacy_db()
+    years = settings.retention_years if args.years is None else args.years
+    try:
+        if years <= 0:
+            print("Retention is off (KOMPASS_RETENTION_YEARS=0): nothing anonymised.")
+            return EXIT_OK
+        due = privacy.rounds_due(db, years, dt.datetime.now(dt.UTC).date())
+        for rnd in due:
+            if args.dry_run:
+                print(f"would anonymise round {rnd.id}: {rnd.name}")
+            else:
+                n = privacy.anonymise_round(db, rnd.id, by=audit.OPERATOR)
+                print(f"anonymised round {rnd.id}: {rnd.name} ({n} respondents)")
+    finally:
+        db.close()
+    print(f"{len(due)} round(s) older than {years} years with personal data")
+    return EXIT_OK
+
+
 def cmd_questionnaire_validate(args: argparse.Namespace) -> int:
     """Validate definition files; print a summary per file or every problem."""
     status = EXIT_OK
@@ -355,6 +460,37 @@ def _add_db_commands(sub: Any) -> None:
     db_verify.set_defaults(handler=cmd_db_verify)
 
 
+def _add_privacy_commands(sub: Any) -> None:
+    """``kompass privacy export|forget|delete-round|retention``."""
+    privacy = sub.add_parser(
+        "privacy", help="personal data: export, remove, delete a round, retention"
+    ).add_subparsers(dest="privacy_command", required=True)
+    export = privacy.add_parser("export", help="everything stored about one person, as JSON")
+    export.add_argument("--email", default=None, help="the person's e-mail address")
+    export.add_argument("--round", type=int, default=None, metavar="ID")
+    export.add_argument("--respondent", type=int, default=None, metavar="ID")
+    export.add_argument("-o", "--output", default=None, metavar="FILE.json")
+    export.set_defaults(handler=cmd_privacy_export)
+    forget = privacy.add_parser(
+        "forget", help="remove a respondent's name and e-mail, keeping the anonymous answers"
+    )
+    forget.add_argument("--round", type=int, required=True, metavar="ID")
+    forget.add_argument("--respondent", type=int, required=True, metavar="ID")
+    forget.set_defaults(handler=cmd_privacy_forget)
+    delete = privacy.add_parser(
+        "delete-round", help="delete a round with its answers, evidence and files"
+    )
+    delete.add_argument("round_id", type=int, metavar="ROUND_ID")
+    delete.add_argument("--yes", action="store_true", help="really delete (cannot be undone)")
+    delete.set_defaults(handler=cmd_privacy_delete_round)
+    retention = privacy.add_parser(
+        "retention", help="anonymise rounds older than KOMPASS_RETENTION_YEARS"
+    )
+    retention.add_argument("--years", type=int, default=None, help="override the setting")
+    retention.add_argument("--dry-run", action="store_true", help="only list the rounds")
+    retention.set_defaults(handler=cmd_privacy_retention)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(
@@ -373,6 +509,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--round", type=int, default=None, metavar="ID", help="only this round")
     audit.add_argument("--json", action="store_true", help="one JSON object per line")
     audit.set_defaults(handler=cmd_audit)
+
+    _add_privacy_commands(sub)
 
     q = sub.add_parser("questionnaire", help="questionnaire definitions").add_subparsers(
         dest="q_command", required=True

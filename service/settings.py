@@ -40,6 +40,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     smtp_sender: str = "kompass@localhost"
     log_level: Annotated[str, msgspec.Meta(pattern="^(DEBUG|INFO|WARNING|ERROR)$")] = "INFO"
     db_busy_timeout_ms: Annotated[int, msgspec.Meta(ge=100, le=60000)] = 5000
+    retention_years: Annotated[int, msgspec.Meta(ge=0, le=100)] = 5
 
     @property
     def db_path(self) -> Path:

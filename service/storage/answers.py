@@ -71,6 +71,14 @@ def save(
     return _record(row)
 
 
+def history(db: sqlite_utils.Database, respondent_id: int) -> list[AnswerRecord]:
+    """Every stored version of every answer of a respondent, oldest first."""
+    rows = db.execute(
+        "SELECT * FROM answers WHERE respondent_id = ? ORDER BY id", [respondent_id]
+    ).fetchall()
+    return [_record(r) for r in rows]
+
+
 def current(db: sqlite_utils.Database, respondent_id: int) -> dict[str, IndicatorAnswer]:
     """Each indicator's latest answer for a respondent (without evidence)."""
     rows = db.execute(

@@ -203,6 +203,30 @@ def m0003_audit(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+_M0004 = (
+    # Answers stay append-only, except for the respondents listed here during one
+    # transaction of a deliberate erasure (deleting a whole round under the GDPR).
+    """
+CREATE TABLE erasing (respondent_id INTEGER PRIMARY KEY)
+    """,
+    """
+DROP TRIGGER answers_no_delete
+    """,
+    """
+CREATE TRIGGER answers_no_delete BEFORE DELETE ON answers
+        WHEN old.respondent_id NOT IN (SELECT respondent_id FROM erasing)
+        BEGIN SELECT RAISE(ABORT, 'answers are append-only'); END
+    """,
+)
+
+
+@migrations(name="0004_erasure")
+def m0004_erasure(db: sqlite_utils.Database) -> None:
+    """Let a deliberate erasure of a round delete its answers; nothing else may."""
+    for statement in _M0004:
+        db.execute(statement)
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations not yet applied to ``db``."""
     return [m.name for m in migrations.pending(db)]
