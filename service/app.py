@@ -20,6 +20,7 @@ from service.i18n import compile_catalogs
 from service.questionnaires import Catalog
 from service.settings import Settings, ensure_secret
 from service.storage.db import Store
+from service.storage.files import private_dir
 from service.storage.migrations import migrate
 from service.storage.recovery import remove_partial_uploads
 from service.web import api, audit, auth, coordinator, errors, pages, privacy, respond, results
@@ -42,6 +43,7 @@ def _configure_jinja(engine: JinjaTemplateEngine) -> None:
 def create_app(settings: Settings) -> Litestar:
     """Build the Kompass ASGI app: migrate the database, load questionnaires, wire routes."""
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    private_dir(settings.data_path)  # evidence, sessions and reports: the service's user only
     settings = ensure_secret(settings)
     compile_catalogs()
     store = Store(settings.db_path, settings.db_busy_timeout_ms)

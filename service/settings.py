@@ -14,6 +14,7 @@ from typing import Annotated
 import msgspec
 
 from service.questionnaires import QUESTIONNAIRE_DIR
+from service.storage.files import create_private, private_dir
 
 PREFIX = "KOMPASS_"
 SECRET_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
@@ -41,6 +42,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     log_level: Annotated[str, msgspec.Meta(pattern="^(DEBUG|INFO|WARNING|ERROR)$")] = "INFO"
     db_busy_timeout_ms: Annotated[int, msgspec.Meta(ge=100, le=60000)] = 5000
     retention_years: Annotated[int, msgspec.Meta(ge=0, le=100)] = 5
+    evidence_quota_mb: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 200
 
     @property
     def db_path(self) -> Path:
@@ -106,9 +108,9 @@ def ensure_secret(settings: Settings) -> Settings:
         if len(settings.secret_key) < 32:
             raise SettingsError(f"{_env_name('secret_key')}: must be at least 32 characters")
         return settings
-    settings.data_path.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_path)
     path = settings.data_path / SECRET_FILE
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48), encoding="ascii")
-        path.chmod(0o600)
+    # Created 0600 in one step (no window in which another user could read it); if two
+    # processes start at once, O_EXCL lets one write it and the other read that one.
+    create_private(path, secrets.token_urlsafe(48).encode("ascii"))
     return msgspec.structs.replace(settings, secret_key=path.read_text(encoding="ascii").strip())

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from service.storage.files import private_dir, touch_private
+
 BUSY_TIMEOUT_MS = 5000
 SYNCHRONOUS = "FULL"
 
@@ -70,7 +72,9 @@ def open_database(
     path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, synchronous: str = SYNCHRONOUS
 ) -> sqlite_utils.Database:
     """Open ``path`` with WAL, ``synchronous`` (FULL), foreign keys and a busy timeout."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
+    # Created 0600 before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
+    touch_private(path)
     # Each connection is used by one thread only (see Store); the check is off so that
     # shutdown may close every connection from whichever thread runs it.
     conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, check_same_thread=False)

@@ -11,9 +11,10 @@ import msgspec
 import sqlite_utils
 
 from service.domain.answers import EvidenceRef, EvidenceState
-from service.errors import InvalidInput, NotFound
+from service.errors import InvalidInput, NotFound, TooLarge
+from service.i18n import N_
 from service.storage.clock import now
-from service.storage.evidence_files import StoredFile
+from service.storage.evidence_files import StoredFile, megabytes
 
 
 class ReviewState(StrEnum):
@@ -146,6 +147,36 @@ def add_link(
             "uploaded_at": now(),
         },
     )
+
+
+QUOTA_USED_UP = N_(
+    "You have used all your space for uploaded files (%(limit)s MB). Add a link instead,"
+    " or ask your coordinator."
+)
+QUOTA_EXCEEDED = N_(
+    "This file does not fit in your remaining space for uploads (%(limit)s MB per person)."
+)
+
+
+def quota_left(db: sqlite_utils.Database, respondent_id: int, quota_bytes: int) -> int:
+    """Bytes a respondent may still upload (0 when the quota is used up).
+
+    Each upload counts, even when the same content is stored only once on disk: the
+    quota limits what one respondent can make the municipality keep. Links do not count.
+    """
+    used = db.execute(
+        "SELECT coalesce(sum(size), 0) FROM evidence WHERE respondent_id = ? AND kind = 'file'",
+        [respondent_id],
+    ).fetchone()[0]
+    return max(0, quota_bytes - int(used))
+
+
+def quota_error(left: int, quota_bytes: int) -> TooLarge:
+    """The error for a file that does not fit in the ``left`` bytes of a respondent's quota."""
+    if left <= 0:
+        return TooLarge(QUOTA_USED_UP, limit=megabytes(quota_bytes))
+    # Only the whole-megabyte limit is shown: a decimal here would not follow the locale.
+    return TooLarge(QUOTA_EXCEEDED, limit=megabytes(quota_bytes))
 
 
 def get(db: sqlite_utils.Database, round_id: int, evidence_id: int) -> EvidenceRecord:

@@ -20,7 +20,7 @@ from service import results
 from service.domain import dialog
 from service.domain.answers import IndicatorAnswer, Status
 from service.domain.questionnaire import Area, Indicator, Questionnaire, Subquestion
-from service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from service.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge
 from service.questionnaires import Catalog
 from service.storage import answers, evidence, respondents, rounds
 from service.storage.db import Store
@@ -141,10 +141,17 @@ async def receive_evidence(
     locate(v, indicator)
     require_answerable(v)
     settings = settings_of(state)
-    form = await parse_upload(
-        request, settings.data_path / "evidence", settings.max_upload_mb * 1024 * 1024
-    )
     store: Store = state.store
+    limit, quota = settings.max_upload_mb * 1024 * 1024, settings.evidence_quota_mb * 1024 * 1024
+    left = await anyio.to_thread.run_sync(
+        lambda: evidence.quota_left(store.db(), v.respondent.id, quota)
+    )
+    try:
+        form = await parse_upload(request, settings.data_path / "evidence", min(limit, left))
+    except TooLarge:
+        if left < limit:  # the quota, not the per-file limit, stopped it
+            raise evidence.quota_error(left, quota) from None
+        raise
 
     def record() -> evidence.EvidenceRecord:
         db = store.db()
