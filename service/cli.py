@@ -32,8 +32,11 @@ def _err(message: str) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Start the web service."""
+    import logging
+
     import uvicorn
 
+    from service import logs
     from service.app import create_app
 
     settings = from_env()
@@ -41,8 +44,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     port = args.port or settings.port
     settings = msgspec.structs.replace(settings, host=host, port=port)
     app = create_app(settings)
-    print(f"Kompass is running on {settings.public_url}  (Ctrl+C stops it)")
-    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower())
+    running = f"Kompass is running on {settings.public_url}  (Ctrl+C stops it)"
+    if settings.log_format == "json":
+        logging.getLogger("kompass").info(running)  # stdout stays JSON lines only
+    else:
+        print(running)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        log_config=logs.uvicorn_config(settings.log_level, settings.log_format),
+    )
     return EXIT_OK
 
 

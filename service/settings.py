@@ -40,6 +40,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     smtp_port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 25
     smtp_sender: str = "kompass@localhost"
     log_level: Annotated[str, msgspec.Meta(pattern="^(DEBUG|INFO|WARNING|ERROR)$")] = "INFO"
+    log_format: Annotated[str, msgspec.Meta(pattern="^(text|json)$")] = "text"
     db_busy_timeout_ms: Annotated[int, msgspec.Meta(ge=100, le=60000)] = 5000
     retention_years: Annotated[int, msgspec.Meta(ge=0, le=100)] = 5
     evidence_quota_mb: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 200
