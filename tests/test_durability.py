@@ -88,7 +88,14 @@ def test_a_held_write_lock_gives_503_with_retry_after(
     assert "Traceback" not in page.text
     assert answers_stored(db_path) == 0
 
+    # The page offers what was typed back, ready to send again (nothing is lost).
+    assert f'<form method="post" action="/r/{token}/i/1.1.1/system">' in page.text
+    assert '<input type="hidden" name="choice" value="4">' in page.text
+
     # Sent again once the lock is gone, the same answer is saved exactly once.
     again = client.post(url, json={"choice": 4})
     assert again.status_code == 200
     assert answers_stored(db_path) == 1
+    resent = client.post(f"/r/{token}/i/1.1.1/system", data={"choice": "4"}, follow_redirects=False)
+    assert resent.status_code == 303
+    assert answers_stored(db_path) == 2

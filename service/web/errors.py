@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import msgspec
 from litestar import MediaType, Request, Response
@@ -31,6 +31,7 @@ from litestar.status_codes import (
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
 )
+from litestar.utils.scope.state import ScopeState
 
 from service.errors import KompassError
 from service.i18n import N_
@@ -151,8 +152,31 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
             media_type=MediaType.JSON,
             headers=headers,
         )
+    retry = _resend_form(request) if status == HTTP_503_SERVICE_UNAVAILABLE else None
     page: Template = render(
-        request, "error.html", status_code=status, status=status, message=message
+        request,
+        "error.html",
+        status_code=status,
+        status=status,
+        message=message,
+        retry_action=request.url.path if retry is not None else None,
+        retry_fields=retry or [],
     )
     page.headers.update(headers)
     return page
+
+
+def _resend_form(request: Request[Any, Any, Any]) -> list[tuple[str, str]] | None:
+    """The fields of a form POST that was not saved, so the error page can send them again.
+
+    Litestar keeps the body it read for the handler; only URL-encoded forms are offered
+    again (a streamed upload is not kept, and must be chosen again).
+    """
+    if request.method != "POST" or not request.headers.get("content-type", "").startswith(
+        "application/x-www-form-urlencoded"
+    ):
+        return None
+    body = ScopeState.from_scope(request.scope).body
+    if not isinstance(body, bytes):
+        return None
+    return parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
