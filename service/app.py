@@ -25,7 +25,18 @@ from service.storage.db import Store
 from service.storage.files import private_dir
 from service.storage.migrations import migrate
 from service.storage.recovery import remove_partial_uploads
-from service.web import api, audit, auth, coordinator, errors, pages, privacy, respond, results
+from service.web import (
+    api,
+    audit,
+    auth,
+    coordinator,
+    errors,
+    pages,
+    privacy,
+    respond,
+    results,
+    withdraw,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -68,6 +79,8 @@ def create_app(settings: Settings) -> Litestar:
             results.ResultPages,
             audit.AuditPages,
             privacy.PrivacyPages,
+            withdraw.WithdrawPages,
+            withdraw.WithdrawApi,
             api.SessionApi,
             api.CoordinatorApi,
             api.RespondentApi,

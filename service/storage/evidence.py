@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from enum import StrEnum
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import msgspec
 import sqlite_utils
 
 from service.domain.answers import EvidenceRef, EvidenceState
-from service.errors import InvalidInput, NotFound, TooLarge
+from service.errors import Conflict, InvalidInput, NotFound, TooLarge
 from service.i18n import N_
 from service.storage.clock import now
-from service.storage.evidence_files import StoredFile, megabytes
+from service.storage.evidence_files import StoredFile, megabytes, path_for
 
 
 class ReviewState(StrEnum):
@@ -266,3 +267,34 @@ def review_history(db: sqlite_utils.Database, evidence_id: int) -> list[ReviewRe
         "SELECT * FROM evidence_reviews WHERE evidence_id = ? ORDER BY id", [evidence_id]
     ).fetchall()
     return [msgspec.convert(dict(r), ReviewRecord) for r in rows]
+
+
+def withdraw(
+    db: sqlite_utils.Database, round_id: int, respondent_id: int, evidence_id: int
+) -> EvidenceRecord:
+    """Remove a respondent's own evidence while nobody has reviewed it; return what was removed.
+
+    Once reviewed, evidence is part of the round's record and stays. The caller deletes
+    the file when no other evidence refers to it (:func:`delete_file_if_unused`).
+    """
+    record = get(db, round_id, evidence_id)
+    if record.respondent_id != respondent_id:
+        raise NotFound("No such evidence.")
+    if record.state is not EvidenceState.SUBMITTED:
+        raise Conflict("Evidence that has been reviewed can no longer be withdrawn.")
+    with db.conn:
+        db.execute("DELETE FROM evidence WHERE id = ? AND state = 'submitted'", [evidence_id])
+    return record
+
+
+def delete_file_if_unused(db: sqlite_utils.Database, root: Path, sha256: str | None) -> bool:
+    """Delete the stored file with this digest unless some evidence still refers to it."""
+    if not sha256:
+        return False
+    if db.execute("SELECT 1 FROM evidence WHERE sha256 = ? LIMIT 1", [sha256]).fetchone():
+        return False
+    path = path_for(root, sha256)
+    if not path.exists():
+        return False
+    path.unlink()
+    return True

@@ -20,7 +20,6 @@ from service.errors import InvalidInput
 from service.storage import answers, audit, evidence, respondents, rounds
 from service.storage.accounts import Coordinator
 from service.storage.clock import now
-from service.storage.evidence_files import path_for
 
 
 class RoundDeletion(msgspec.Struct, frozen=True, kw_only=True):
@@ -107,16 +106,8 @@ def delete_round(
         ).rowcount
         db.execute("DELETE FROM respondents WHERE round_id = ?", [round_id])
         db.execute("DELETE FROM rounds WHERE id = ?", [round_id])
-    removed = 0
     root = data_dir / "evidence"
-    for digest in sorted(digests):
-        still_used = db.execute(
-            "SELECT 1 FROM evidence WHERE sha256 = ? LIMIT 1", [digest]
-        ).fetchone()
-        path = path_for(root, digest)
-        if still_used is None and path.exists():
-            path.unlink()
-            removed += 1
+    removed = sum(evidence.delete_file_if_unused(db, root, d) for d in sorted(digests))
     clear_report_cache(data_dir)
     result = RoundDeletion(
         round_id=round_id,
