@@ -114,4 +114,10 @@ def ensure_secret(settings: Settings) -> Settings:
     # Created 0600 in one step (no window in which another user could read it); if two
     # processes start at once, O_EXCL lets one write it and the other read that one.
     create_private(path, secrets.token_urlsafe(48).encode("ascii"))
-    return msgspec.structs.replace(settings, secret_key=path.read_text(encoding="ascii").strip())
+    stored = path.read_text(encoding="ascii", errors="replace").strip()
+    if len(stored) < 32:  # e.g. cut short by a crash: never sign sessions with it
+        raise SettingsError(
+            f"{path}: the stored secret key is damaged (under 32 characters);"
+            " delete the file and a new one is made at the next start"
+        )
+    return msgspec.structs.replace(settings, secret_key=stored)
