@@ -107,11 +107,16 @@ def _is_archive(path: Path) -> bool:
     return path.name.endswith(ARCHIVE_SUFFIXES)
 
 
+def _read_only_uri(path: Path) -> str:
+    """A read-only SQLite URI for ``path``, with any ``?``, ``#`` or space in it escaped."""
+    return path.resolve().as_uri() + "?mode=ro"
+
+
 def _snapshot(db_path: Path, target: Path) -> None:
     """Copy the live database into ``target`` in one step of the online backup API."""
     if not db_path.is_file():
         raise BackupError(f"{db_path}: no database here")
-    source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+    source = sqlite3.connect(_read_only_uri(db_path), uri=True, timeout=30)
     try:
         copy = sqlite3.connect(target)
         try:
@@ -342,7 +347,7 @@ def verify(db_path: Path, data_dir: Path, checksums: bool = True) -> VerifyRepor
     if not db_path.is_file():
         raise BackupError(f"{db_path}: no database here")
     problems: list[str] = []
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+    conn = sqlite3.connect(_read_only_uri(db_path), uri=True, timeout=30)
     try:
         integrity = "; ".join(str(r[0]) for r in conn.execute("PRAGMA integrity_check"))
         if integrity != "ok":
