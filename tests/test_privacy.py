@@ -21,7 +21,7 @@ from service.domain.questionnaire import Dimension
 from service.questionnaires import Catalog
 from service.results import assessment
 from service.settings import Settings
-from service.storage import accounts, answers, evidence, respondents, rounds
+from service.storage import accounts, answers, audit, evidence, respondents, rounds
 from service.storage.db import open_database
 from service.storage.evidence_files import EvidenceSink, path_for
 from service.storage.migrations import migrate
@@ -164,6 +164,7 @@ def test_export_holds_everything_about_the_person_in_the_municipality(
     reviews = next(e for e in first["evidence"] if e["title"] == "Own")["reviews"]
     assert [r["state"] for r in reviews] == ["rejected", "accepted"]
     assert data["coordinator"] is None
+    assert data["sign_in_attempts"] == []  # not the municipality's data
     assert query(settings, "SELECT action FROM audit_log")[-1] == ("personal_data_exported",)
 
 
@@ -254,8 +255,13 @@ def test_cli_export_forget_and_delete(
         world.other,
     ]
     assert "3 invitation(s)" in capsys.readouterr().out
+    db = open_database(settings.db_path)
+    audit.sign_in(db, EMAIL.upper(), None, "192.0.2.7")
+    db.close()
     assert main(["privacy", "export", "--email", EMAIL]) == 0
-    assert json.loads(capsys.readouterr().out)["coordinator"]["account"]["email"] == EMAIL
+    exported = json.loads(capsys.readouterr().out)
+    assert exported["coordinator"]["account"]["email"] == EMAIL
+    assert [a["details"]["client"] for a in exported["sign_in_attempts"]] == ["192.0.2.7"]
     assert main(["privacy", "export"]) == 2
     assert main(["privacy", "forget", "--round", str(world.first), "--respondent", "999"]) == 2
     assert "respondent 999" in capsys.readouterr().err
@@ -268,7 +274,12 @@ def test_cli_export_forget_and_delete(
     assert "--yes" in capsys.readouterr().err
     assert main(["privacy", "delete-round", str(world.second), "--yes"]) == 0
     assert query(settings, "SELECT count(*) FROM rounds WHERE id = ?", world.second) == [(0,)]
-    actors = {a for (a,) in query(settings, "SELECT DISTINCT actor FROM audit_log")}
+    actors = {
+        a
+        for (a,) in query(
+            settings, "SELECT DISTINCT actor FROM audit_log WHERE action != 'sign_in_failed'"
+        )
+    }
     assert actors == {"operator"}
 
 

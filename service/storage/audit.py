@@ -139,6 +139,15 @@ def about_actor(db: sqlite_utils.Database, actor: str) -> list[AuditEntry]:
     return [_entry(r) for r in rows]
 
 
+def failed_sign_ins(db: sqlite_utils.Database, email: str) -> list[AuditEntry]:
+    """Failed sign-in attempts made with this e-mail address, oldest first."""
+    rows = db.execute(
+        "SELECT * FROM audit_log WHERE action = ? AND actor_name = ? COLLATE NOCASE ORDER BY id",
+        [Action.SIGN_IN_FAILED.value, email.strip()],
+    ).fetchall()
+    return [_entry(r) for r in rows]
+
+
 REVIEW_ACTIONS = {"accepted": Action.EVIDENCE_ACCEPTED, "rejected": Action.EVIDENCE_REJECTED}
 """The audit action of each review decision (keys are ``ReviewState`` values)."""
 

@@ -181,11 +181,8 @@ def export_person(
             "account": dict(account),
             "audit": msgspec.to_builtins(audit.about_actor(db, f"coordinator:{account['id']}")),
         }
-    attempts = [
-        e
-        for e in audit.entries(db, municipality_id=None)
-        if e.action is audit.Action.SIGN_IN_FAILED and e.actor_name.lower() == email.lower()
-    ]
+    # Failed sign-ins belong to no municipality: only the operator's export includes them.
+    attempts = audit.failed_sign_ins(db, email) if municipality_id is None else []
     audit.record(
         db,
         audit.Action.PERSONAL_DATA_EXPORTED,
