@@ -15,6 +15,7 @@ from typing import Any
 
 import msgspec
 
+from service.domain.locales import LOCALES
 from service.domain.questionnaire import summarize
 from service.questionnaires import QuestionnaireError, load_file, schema
 from service.settings import SettingsError, from_env
@@ -540,7 +541,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("questionnaire", metavar="QUESTIONNAIRE_ID")
     score.add_argument("answers", metavar="ANSWERS_FILE")
     score.add_argument("--format", choices=["json", "text"], default="text")
-    score.add_argument("--lang", choices=["nb", "sv", "en"], default=None)
+    score.add_argument("--lang", choices=list(LOCALES), default=None)
     score.set_defaults(handler=cmd_score)
 
     sub.add_parser("demo", help="create demo data and print how to sign in").set_defaults(
@@ -553,7 +554,7 @@ def build_parser() -> argparse.ArgumentParser:
     municipality = admin.add_parser("create-municipality", help="register a municipality")
     municipality.add_argument("name")
     municipality.add_argument("--country", choices=["NO", "SE"], required=True)
-    municipality.add_argument("--locale", choices=["nb", "sv", "en"], required=True)
+    municipality.add_argument("--locale", choices=list(LOCALES), required=True)
     municipality.set_defaults(handler=cmd_create_municipality)
     coordinator = admin.add_parser("create-coordinator", help="create a coordinator account")
     coordinator.add_argument("--municipality", type=int, required=True, metavar="ID")
@@ -566,7 +567,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="render a round's gap-analysis PDF")
     report.add_argument("round_id", type=int, metavar="ROUND_ID")
-    report.add_argument("--lang", choices=["nb", "sv", "en"], default=None)
+    report.add_argument("--lang", choices=list(LOCALES), default=None)
     report.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
     report.set_defaults(handler=cmd_report)
 

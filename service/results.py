@@ -12,7 +12,8 @@ from service.domain.scoring import score
 from service.errors import NotFound
 from service.i18n import Translator
 from service.questionnaires import Catalog
-from service.report.model import ReportModel, build
+from service.report.model import build
+from service.report.rows import ReportModel
 from service.storage import accounts, answers, evidence, respondents
 from service.storage.rounds import Round, RoundStatus, list_rounds
 

@@ -17,8 +17,10 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from service import rounds as use
 from service.app import create_app
 from service.cli import main
+from service.questionnaires import Catalog
 from service.settings import Settings
 from service.storage import accounts, audit, evidence
 from service.storage.db import open_database
@@ -259,3 +261,37 @@ def test_entries_name_respondents_by_id_only(tmp_path: Path) -> None:
     )
     assert audit.about_actor(db, "respondent:7") == [entry]
     db.close()
+
+
+def test_the_use_cases_record_who_did_it(settings: Settings) -> None:
+    """The round use cases record each action once, naming the actor they are given.
+
+    The command line and the demo pass ``audit.OPERATOR``; pages and API pass the coordinator
+    (checked above through both channels).
+    """
+    db = open_database(settings.db_path)
+    migrate(db)
+    municipality = accounts.create_municipality(db, "Fjellbygd", "NO", "nb")
+    catalog = Catalog(settings.questionnaire_path)
+    by = audit.OPERATOR
+    rnd = use.create(
+        db, catalog, municipality.id, by=by, name="Runde", questionnaire_id="example-1.0"
+    )
+    rnd = use.open_round(db, rnd, by=by)
+    invitation = use.invite(db, catalog, settings, rnd, by=by, role="mayor")
+    respondent = invitation.respondent.record.id
+    use.reissue(db, catalog, settings, rnd, respondent, by=by)
+    use.revoke(db, catalog, rnd, respondent, by=by)
+    use.close_round(db, rnd, by=by)
+    trail = [
+        (e.actor, e.action.value, e.target, e.municipality_id) for e in audit.for_round(db, rnd.id)
+    ]
+    who = f"respondent:{respondent}"
+    assert trail == [
+        (by, "round_created", "", municipality.id),
+        (by, "round_opened", "", municipality.id),
+        (by, "invitation_issued", who, municipality.id),
+        (by, "invitation_reissued", who, municipality.id),
+        (by, "invitation_revoked", who, municipality.id),
+        (by, "round_closed", "", municipality.id),
+    ]

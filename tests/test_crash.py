@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 
+from service.domain.rounds import NewRound, RoundStatus
 from service.storage import accounts, respondents, rounds
 from service.storage.db import open_database
 from service.storage.migrations import migrate
@@ -28,14 +29,16 @@ KILL_AFTER_ACKS = 90
 BURST_SECONDS = 60  # an upper bound; the kill comes long before
 PDF_HEAD = b"%PDF-1.4\n" + b"0" * 200_000
 
+NEW_ROUND = NewRound(name="Runde", questionnaire_id="example-1.0", locale="nb", deadline=None)
+
 
 def prepare(db_path: Path) -> list[str]:
     """An open round on the example questionnaire with one token per respondent."""
     db = open_database(db_path)
     migrate(db)
     municipality = accounts.create_municipality(db, "Fjellbygd", "NO", "nb")
-    rnd = rounds.create_round(db, municipality.id, "Runde", "example-1.0", "nb", None)
-    rounds.open_round(db, rnd)
+    rnd = rounds.create_round(db, municipality.id, NEW_ROUND)
+    rounds.set_status(db, rnd, RoundStatus.OPEN)
     tokens = [respondents.invite(db, rnd.id, "mayor")[1] for _ in range(RESPONDENTS)]
     db.close()
     return tokens

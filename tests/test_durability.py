@@ -12,10 +12,13 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from service.app import create_app
+from service.domain.rounds import NewRound, RoundStatus
 from service.settings import Settings
 from service.storage import accounts, respondents, rounds
 from service.storage.db import Store, open_database
 from service.storage.migrations import migrate
+
+NEW_ROUND = NewRound(name="Runde", questionnaire_id="example-1.0", locale="nb", deadline=None)
 
 
 def test_connections_sync_the_log_on_every_commit(tmp_path: Path) -> None:
@@ -32,8 +35,8 @@ def open_round_with_mayor(db_path: Path) -> str:
     db = open_database(db_path)
     migrate(db)
     municipality = accounts.create_municipality(db, "Fjellbygd", "NO", "nb")
-    rnd = rounds.create_round(db, municipality.id, "Runde", "example-1.0", "nb", None)
-    rounds.open_round(db, rnd)
+    rnd = rounds.create_round(db, municipality.id, NEW_ROUND)
+    rounds.set_status(db, rnd, RoundStatus.OPEN)
     _, token = respondents.invite(db, rnd.id, "mayor", "Ola", "ola@fjellbygd.no")
     db.close()
     return token

@@ -15,12 +15,15 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from service.app import create_app
+from service.domain.rounds import NewRound, RoundStatus
 from service.settings import Settings
 from service.storage import accounts, respondents, rounds
 from service.storage.db import open_database
 from service.storage.migrations import migrate
 
 MB = 1024 * 1024
+
+NEW_ROUND = NewRound(name="Runde", questionnaire_id="example-1.0", locale="nb", deadline=None)
 
 
 @pytest.fixture
@@ -39,8 +42,8 @@ def round_with_respondent(db_path: Path) -> str:
     db = open_database(db_path)
     migrate(db)
     municipality = accounts.create_municipality(db, "Fjellbygd", "NO", "nb")
-    rnd = rounds.open_round(
-        db, rounds.create_round(db, municipality.id, "Runde", "example-1.0", "nb", None)
+    rnd = rounds.set_status(
+        db, rounds.create_round(db, municipality.id, NEW_ROUND), RoundStatus.OPEN
     )
     _, token = respondents.invite(db, rnd.id, "mayor")
     db.close()

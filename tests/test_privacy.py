@@ -18,6 +18,7 @@ from service.backup import verify
 from service.cli import main
 from service.domain.answers import IndicatorAnswer, Status
 from service.domain.questionnaire import Dimension
+from service.domain.rounds import NewRound, RoundStatus
 from service.questionnaires import Catalog
 from service.results import assessment
 from service.settings import Settings
@@ -29,6 +30,8 @@ from service.storage.migrations import migrate
 PASSWORD = "correct horse battery"
 EMAIL = "k@fjellbygd.no"
 KARI = "kari@fjellbygd.no"
+
+NEW_ROUND = NewRound(name="Runde", questionnaire_id="example-1.0", locale="nb", deadline=None)
 
 
 class World(msgspec.Struct):
@@ -58,8 +61,8 @@ def build(settings: Settings) -> World:
     accounts.create_coordinator(db, away.id, "k@dalbygd.no", PASSWORD)
     made = []
     for municipality in (home.id, home.id, away.id):
-        rnd = rounds.create_round(db, municipality, "Runde", "example-1.0", "nb", None)
-        made.append(rounds.open_round(db, rnd).id)
+        rnd = rounds.create_round(db, municipality, NEW_ROUND)
+        made.append(rounds.set_status(db, rnd, RoundStatus.OPEN).id)
     first, second, other = made
     kari, _ = respondents.invite(db, first, "mayor", "Kari Nordmann", KARI)
     ola, _ = respondents.invite(db, first, "mayor", "Ola", "ola@fjellbygd.no")

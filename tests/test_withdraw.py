@@ -11,11 +11,14 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from service.app import create_app
+from service.domain.rounds import NewRound, RoundStatus
 from service.settings import Settings
 from service.storage import accounts, evidence, respondents, rounds
 from service.storage.db import open_database
 from service.storage.evidence_files import path_for
 from service.storage.migrations import migrate
+
+NEW_ROUND = NewRound(name="Runde", questionnaire_id="example-1.0", locale="nb", deadline=None)
 
 
 class Setup(msgspec.Struct):
@@ -33,8 +36,8 @@ def setup(settings: Settings) -> Setup:
     coordinator = accounts.create_coordinator(
         db, municipality.id, "k@f.no", "correct horse battery"
     )
-    rnd = rounds.open_round(
-        db, rounds.create_round(db, municipality.id, "Runde", "example-1.0", "nb", None)
+    rnd = rounds.set_status(
+        db, rounds.create_round(db, municipality.id, NEW_ROUND), RoundStatus.OPEN
     )
     _, mine = respondents.invite(db, rnd.id, "mayor")
     _, other = respondents.invite(db, rnd.id, "mayor")

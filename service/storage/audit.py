@@ -57,6 +57,9 @@ class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
     details: dict[str, Any]
 
 
+Actor = Coordinator | str
+"""Who did something: the signed-in coordinator, or an actor string (see ``AuditEntry.actor``)."""
+
 OPERATOR = "operator"
 """The actor of changes made with the ``kompass`` command on the server."""
 
@@ -67,7 +70,7 @@ def record(
     db: sqlite_utils.Database,
     action: Action,
     *,
-    by: Coordinator | str,
+    by: Actor,
     round_id: int | None = None,
     target: str = "",
     municipality_id: int | None = None,

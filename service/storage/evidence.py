@@ -2,85 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
-from enum import StrEnum
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import msgspec
 import sqlite_utils
 
 from service.domain.answers import EvidenceRef, EvidenceState
-from service.errors import Conflict, InvalidInput, NotFound, TooLarge
-from service.i18n import N_
+from service.domain.errors import NotFound
+from service.domain.evidence import EvidenceRecord, ReviewState
 from service.storage.clock import now
-from service.storage.evidence_files import StoredFile, megabytes, path_for
+from service.storage.evidence_files import StoredFile, path_for
 
-
-class ReviewState(StrEnum):
-    """States a coordinator may set."""
-
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-
-
-class EvidenceRecord(msgspec.Struct, frozen=True, kw_only=True):
-    """A piece of evidence with its review state."""
-
-    id: int
-    round_id: int
-    respondent_id: int
-    indicator_id: str
-    kind: str
-    sha256: str | None
-    size: int | None
-    media_type: str | None
-    filename: str
-    url: str | None
-    title: str
-    effective_date: str | None
-    uploaded_at: str
-    state: EvidenceState
-    review_comment: str
-    reviewed_at: str | None
-    reviewed_by: int | None
-
-    def ref(self) -> EvidenceRef:
-        """The reference the scoring module needs."""
-        return EvidenceRef(
-            id=f"e{self.id}",
-            state=self.state,
-            title=self.title,
-            effective_date=self.effective_date or "",
-        )
+__all__ = ["EvidenceRecord", "ReviewState"]
 
 
 def _record(row: sqlite3.Row) -> EvidenceRecord:
     return msgspec.convert(dict(row), EvidenceRecord)
-
-
-def check_effective_date(value: str) -> str | None:
-    """An ISO date not in the future, or None when left empty."""
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        date = dt.date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput("The date must be written as YYYY-MM-DD.") from None
-    if date > dt.datetime.now(dt.UTC).date():
-        raise InvalidInput("The document's date cannot be in the future.")
-    return date.isoformat()
-
-
-def check_url(value: str) -> str:
-    """An http(s) link."""
-    value = value.strip()
-    parts = urlsplit(value)
-    if parts.scheme not in {"http", "https"} or not parts.netloc or len(value) > 2000:
-        raise InvalidInput("Enter a web address starting with http:// or https://.")
-    return value
 
 
 def _insert(db: sqlite_utils.Database, values: dict[str, object]) -> EvidenceRecord:
@@ -133,8 +71,7 @@ def add_link(
     title: str,
     effective_date: str | None,
 ) -> EvidenceRecord:
-    """Record a link to a published document or page."""
-    url = check_url(url)
+    """Record a link to a published document or page (checked by ``domain.evidence.check_url``)."""
     return _insert(
         db,
         {
@@ -150,15 +87,6 @@ def add_link(
     )
 
 
-QUOTA_USED_UP = N_(
-    "You have used all your space for uploaded files (%(limit)s MB). Add a link instead,"
-    " or ask your coordinator."
-)
-QUOTA_EXCEEDED = N_(
-    "This file does not fit in your remaining space for uploads (%(limit)s MB per person)."
-)
-
-
 def quota_left(db: sqlite_utils.Database, respondent_id: int, quota_bytes: int) -> int:
     """Bytes a respondent may still upload (0 when the quota is used up).
 
@@ -170,14 +98,6 @@ def quota_left(db: sqlite_utils.Database, respondent_id: int, quota_bytes: int) 
         [respondent_id],
     ).fetchone()[0]
     return max(0, quota_bytes - int(used))
-
-
-def quota_error(left: int, quota_bytes: int) -> TooLarge:
-    """The error for a file that does not fit in the ``left`` bytes of a respondent's quota."""
-    if left <= 0:
-        return TooLarge(QUOTA_USED_UP, limit=megabytes(quota_bytes))
-    # Only the whole-megabyte limit is shown: a decimal here would not follow the locale.
-    return TooLarge(QUOTA_EXCEEDED, limit=megabytes(quota_bytes))
 
 
 def get(db: sqlite_utils.Database, round_id: int, evidence_id: int) -> EvidenceRecord:
@@ -227,25 +147,23 @@ def review(
     comment: str,
     coordinator_id: int,
 ) -> EvidenceRecord:
-    """Accept or reject evidence; the state feeds the documented score.
+    """Record a review (comment checked by ``domain.evidence.check_review_comment``).
 
     The evidence row holds the latest review; every review is also appended to
     ``evidence_reviews`` in the same transaction, so earlier decisions are never lost.
     """
     get(db, round_id, evidence_id)
-    if len(comment) > 2000:
-        raise InvalidInput("The comment is too long.")
     at = now()
     with db.conn:
         db.execute(
             "UPDATE evidence SET state = ?, review_comment = ?, reviewed_at = ?, reviewed_by = ?"
             " WHERE id = ?",
-            [state.value, comment.strip(), at, coordinator_id, evidence_id],
+            [state.value, comment, at, coordinator_id, evidence_id],
         )
         db.execute(
             "INSERT INTO evidence_reviews (evidence_id, state, comment, reviewed_at, reviewed_by)"
             " VALUES (?, ?, ?, ?, ?)",
-            [evidence_id, state.value, comment.strip(), at, coordinator_id],
+            [evidence_id, state.value, comment, at, coordinator_id],
         )
     return get(db, round_id, evidence_id)
 
@@ -269,22 +187,18 @@ def review_history(db: sqlite_utils.Database, evidence_id: int) -> list[ReviewRe
     return [msgspec.convert(dict(r), ReviewRecord) for r in rows]
 
 
-def withdraw(
-    db: sqlite_utils.Database, round_id: int, respondent_id: int, evidence_id: int
-) -> EvidenceRecord:
-    """Remove a respondent's own evidence while nobody has reviewed it; return what was removed.
+def withdraw(db: sqlite_utils.Database, record: EvidenceRecord) -> None:
+    """Delete a piece of evidence nobody has reviewed (``domain.evidence.check_withdrawable``).
 
-    Once reviewed, evidence is part of the round's record and stays. The caller deletes
-    the file when no other evidence refers to it (:func:`delete_file_if_unused`).
+    The state is checked again in the statement, so a review that lands in between wins.
+    The caller deletes the file when no other evidence refers to it
+    (:func:`delete_file_if_unused`).
     """
-    record = get(db, round_id, evidence_id)
-    if record.respondent_id != respondent_id:
-        raise NotFound("No such evidence.")
-    if record.state is not EvidenceState.SUBMITTED:
-        raise Conflict("Evidence that has been reviewed can no longer be withdrawn.")
     with db.conn:
-        db.execute("DELETE FROM evidence WHERE id = ? AND state = 'submitted'", [evidence_id])
-    return record
+        db.execute(
+            "DELETE FROM evidence WHERE id = ? AND state = ?",
+            [record.id, EvidenceState.SUBMITTED.value],
+        )
 
 
 def delete_file_if_unused(db: sqlite_utils.Database, root: Path, sha256: str | None) -> bool:

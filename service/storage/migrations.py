@@ -227,6 +227,51 @@ def m0004_erasure(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+_M0020 = (
+    """
+CREATE TABLE assignments (
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            respondent_id INTEGER NOT NULL REFERENCES respondents(id),
+            indicator_id TEXT NOT NULL,
+            assigned_at TEXT NOT NULL,
+            PRIMARY KEY (respondent_id, indicator_id)
+        )
+    """,
+    """
+CREATE INDEX assignments_round ON assignments(round_id, indicator_id)
+    """,
+    # A respondent is only ever assigned work in their own round.
+    """
+CREATE TRIGGER assignments_same_round BEFORE INSERT ON assignments
+        WHEN (SELECT round_id FROM respondents WHERE id = NEW.respondent_id) IS NOT NEW.round_id
+        BEGIN SELECT RAISE(ABORT, 'respondent is not in this round'); END
+    """,
+)
+
+
+@migrations(name="0020_assignments")
+def m0020_assignments(db: sqlite_utils.Database) -> None:
+    """Which respondent answers which indicator (the shared work of a round)."""
+    for statement in _M0020:
+        db.execute(statement)
+
+
+@migrations(name="0021_round_coverage")
+def m0021_round_coverage(db: sqlite_utils.Database) -> None:
+    """Coverage settings per round; a round without a row uses the defaults."""
+    db.execute(
+        """
+        CREATE TABLE round_coverage (
+            round_id INTEGER PRIMARY KEY REFERENCES rounds(id),
+            min_per_indicator INTEGER NOT NULL CHECK (min_per_indicator BETWEEN 1 AND 50),
+            min_roles INTEGER NOT NULL CHECK (min_roles BETWEEN 1 AND 10),
+            max_per_person INTEGER NOT NULL CHECK (max_per_person BETWEEN 1 AND 1000),
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations not yet applied to ``db``."""
     return [m.name for m in migrations.pending(db)]

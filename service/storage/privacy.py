@@ -104,6 +104,9 @@ def delete_round(
             f"DELETE FROM evidence WHERE round_id = ? OR respondent_id IN ({marks})",  # noqa: S608
             [round_id, *ids],
         ).rowcount
+        # Who was assigned which indicators, and the round's coverage settings, go too.
+        db.execute("DELETE FROM assignments WHERE round_id = ?", [round_id])
+        db.execute("DELETE FROM round_coverage WHERE round_id = ?", [round_id])
         db.execute("DELETE FROM respondents WHERE round_id = ?", [round_id])
         db.execute("DELETE FROM rounds WHERE id = ?", [round_id])
     root = data_dir / "evidence"

@@ -8,16 +8,15 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, get
-from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import FromPath
 from litestar.response import Template
 
 from service.i18n import N_, Translator
 from service.storage import audit
-from service.storage.db import Store
 from service.web.auth import SignedIn, current_coordinator, round_of
 from service.web.context import render, request_translator
+from service.web.deps import StoreDep
 
 ACTION_LABELS = {
     audit.Action.SIGN_IN: N_("Signed in"),
@@ -99,13 +98,12 @@ class AuditPages(Controller):
     def page(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        store: StoreDep,
         coordinator: SignedIn,
         round_id: FromPath[int],
     ) -> Template:
         """Who did what in the round, and when, oldest first."""
-        store: Store = state.store
-        rnd = round_of(state, coordinator, round_id)
+        rnd = round_of(store, coordinator, round_id)
         t = request_translator(request, rnd.locale)
         return render(
             request,
@@ -120,13 +118,12 @@ class AuditPages(Controller):
     def csv(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        store: StoreDep,
         coordinator: SignedIn,
         round_id: FromPath[int],
     ) -> Response[str]:
         """The round's trail as CSV (UTF-8 with a byte-order mark for spreadsheet programs)."""
-        store: Store = state.store
-        rnd = round_of(state, coordinator, round_id)
+        rnd = round_of(store, coordinator, round_id)
         t = request_translator(request, rnd.locale)
         shown = rows(audit.for_round(store.db(), rnd.id), t)
         out = io.StringIO()

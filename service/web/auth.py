@@ -6,7 +6,6 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from litestar import Request, get, post
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import QueryParameter, URLEncodedBody
@@ -14,20 +13,19 @@ from litestar.response import Redirect, Template
 
 from service.errors import NotFound
 from service.storage import accounts, audit, rounds
-from service.storage.db import Store
 from service.web.context import render, request_translator
+from service.web.deps import StoreDep
 
 SESSION_KEY = "coordinator_id"
 # Handlers take the signed-in coordinator as this explicitly named dependency.
 SignedIn = NamedDependency[accounts.Coordinator]
 
 
-def current_coordinator(request: Request[Any, Any, Any], state: State) -> accounts.Coordinator:
+def current_coordinator(request: Request[Any, Any, Any], store: StoreDep) -> accounts.Coordinator:
     """The signed-in coordinator; 401 (a redirect to sign-in for browsers) otherwise."""
     coordinator_id = request.session.get(SESSION_KEY) if request.session else None
     if not isinstance(coordinator_id, int):
         raise NotAuthorizedException()
-    store: Store = state.store
     try:
         return accounts.get_coordinator(store.db(), coordinator_id)
     except NotFound:
@@ -35,10 +33,22 @@ def current_coordinator(request: Request[Any, Any, Any], state: State) -> accoun
         raise NotAuthorizedException() from None
 
 
-def round_of(state: State, coordinator: accounts.Coordinator, round_id: int) -> rounds.Round:
+def round_of(store: StoreDep, coordinator: accounts.Coordinator, round_id: int) -> rounds.Round:
     """A round of the coordinator's municipality; any other municipality's round is not found."""
-    store: Store = state.store
     return rounds.get_round(store.db(), coordinator.municipality_id, round_id)
+
+
+def sign_in(
+    request: Request[Any, Any, Any], store: StoreDep, email: str, password: str
+) -> accounts.Coordinator | None:
+    """Check a coordinator's credentials and record the attempt in the audit trail.
+
+    The sign-in page and the API's session endpoint both sign in through here, so every
+    attempt, successful or not, is recorded once with the client's address.
+    """
+    coordinator = accounts.authenticate(store.db(), email, password)
+    audit.sign_in(store.db(), email, coordinator, request.client.host if request.client else "")
+    return coordinator
 
 
 def _safe_next(target: str | None) -> str:
@@ -63,14 +73,12 @@ def login_page(
 @post("/login", sync_to_thread=True, include_in_schema=False, status_code=303)
 def login(
     request: Request[Any, Any, Any],
-    state: State,
+    store: StoreDep,
     data: URLEncodedBody[dict[str, str]],
 ) -> Redirect | Template:
     """Check the credentials; start a session on success."""
-    store: Store = state.store
     email = data.get("email", "")
-    coordinator = accounts.authenticate(store.db(), email, data.get("password", ""))
-    audit.sign_in(store.db(), email, coordinator, request.client.host if request.client else "")
+    coordinator = sign_in(request, store, email, data.get("password", ""))
     if coordinator is None:
         t = request_translator(request)
         return render(

@@ -8,14 +8,12 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Response, get
-from litestar.datastructures import State
 from litestar.response import Template
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
-from service.questionnaires import Catalog
-from service.storage.db import Store
 from service.storage.migrations import pending
 from service.web.context import render
+from service.web.deps import CatalogDep, StoreDep
 
 log = logging.getLogger("kompass")
 
@@ -30,15 +28,13 @@ class Health(msgspec.Struct):
 
 
 @get("/health", sync_to_thread=True, tags=["system"])
-def health(state: State) -> Response[Health]:
+def health(store: StoreDep, catalog: CatalogDep) -> Response[Health]:
     """Whether the database answers, is intact at a glance and migrated: 200, else 503.
 
     Reads the migration table through the service's own connection; an unreadable or
     damaged database file, or a missing table, makes it 503 so a load balancer or
     monitoring stops trusting this instance. It never waits for a write lock.
     """
-    store: Store = state.store
-    catalog: Catalog = state.catalog
     try:
         db = store.db()
         db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()
@@ -64,7 +60,6 @@ def health(state: State) -> Response[Health]:
 
 
 @get("/", sync_to_thread=False, include_in_schema=False)
-def home(request: Request[Any, Any, Any], state: State) -> Template:
+def home(request: Request[Any, Any, Any], catalog: CatalogDep) -> Template:
     """The start page: what Kompass is and which questionnaires it offers."""
-    catalog: Catalog = state.catalog
     return render(request, "home.html", questionnaires=catalog.all())
