@@ -44,6 +44,15 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     db_busy_timeout_ms: Annotated[int, msgspec.Meta(ge=100, le=60000)] = 5000
     retention_years: Annotated[int, msgspec.Meta(ge=0, le=100)] = 5
     evidence_quota_mb: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 200
+    llm_url: Annotated[str, msgspec.Meta(pattern=r"^(https?://\S+)?$")] = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout: Annotated[float, msgspec.Meta(gt=0, le=300)] = 20.0
+
+    @property
+    def llm_enabled(self) -> bool:
+        """Whether an optional language model is configured (URL and model both set)."""
+        return bool(self.llm_url and self.llm_model)
 
     @property
     def db_path(self) -> Path:

@@ -17,12 +17,23 @@ from service.app import create_app
 from service.backup import verify
 from service.cli import main
 from service.domain.answers import IndicatorAnswer, Status
+from service.domain.assignment import CoverageSettings, Pair
 from service.domain.questionnaire import Dimension
 from service.domain.rounds import NewRound, RoundStatus
 from service.questionnaires import Catalog
 from service.results import assessment
 from service.settings import Settings
-from service.storage import accounts, answers, audit, evidence, respondents, rounds
+from service.storage import (
+    accounts,
+    answers,
+    assignments,
+    audit,
+    evidence,
+    evidence_text,
+    respondents,
+    round_assistant,
+    rounds,
+)
 from service.storage.db import open_database
 from service.storage.evidence_files import EvidenceSink, path_for
 from service.storage.migrations import migrate
@@ -82,6 +93,22 @@ def build(settings: Settings) -> World:
     assert coordinator_id is not None
     for state in (evidence.ReviewState.REJECTED, evidence.ReviewState.ACCEPTED):
         evidence.review(db, first, record.id, state, "", coordinator_id.id)
+    # What the assistant and the assignment keep about the first round, each referring to it.
+    evidence_text.save(
+        db,
+        evidence_text.EvidenceText(
+            evidence_id=record.id, round_id=first, indicator_id="1.1.1", kind="file", text="Own"
+        ),
+    )
+    with db.conn:
+        db.execute(
+            "INSERT INTO assistant_proposals (respondent_id, indicator_id, text, proposal,"
+            " provider, created_at) VALUES (?, '1.1.1', 'Vi har en plan', '{}', 'offline', '')",
+            [kari.id],
+        )
+    round_assistant.set_llm_allowed(db, first, False)
+    assignments.replace(db, first, [Pair(invitation=kari.id, indicator="1.1.1")])
+    assignments.set_settings(db, first, CoverageSettings())
     db.close()
     return World(first, second, other, kari.id, ola.id, shared.sha256, own.sha256)
 
@@ -190,15 +217,19 @@ def test_deleting_a_round_removes_its_rows_and_files_but_not_shared_ones(
     assert response.status_code == 303
     assert response.headers["location"] == "/rounds"
     assert client.get(f"/rounds/{world.first}").status_code == 404
-    for table in ("respondents", "evidence"):
+    for table in ("respondents", "evidence", "evidence_text", "round_assistant", "assignments"):
         assert query(settings, f"SELECT count(*) FROM {table} WHERE round_id = ?", world.first) == [
             (0,)
         ]
+    for table in ("answers", "assistant_proposals"):
+        assert query(
+            settings,
+            f"SELECT count(*) FROM {table} WHERE respondent_id IN (?, ?)",
+            world.kari,
+            world.ola,
+        ) == [(0,)]
     assert query(
-        settings,
-        "SELECT count(*) FROM answers WHERE respondent_id IN (?, ?)",
-        world.kari,
-        world.ola,
+        settings, "SELECT count(*) FROM round_coverage WHERE round_id = ?", world.first
     ) == [(0,)]
     root = settings.data_path / "evidence"
     assert not path_for(root, world.own_file).exists()

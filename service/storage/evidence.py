@@ -195,6 +195,12 @@ def withdraw(db: sqlite_utils.Database, record: EvidenceRecord) -> None:
     (:func:`delete_file_if_unused`).
     """
     with db.conn:
+        # Text the assistant extracted from it is derived data and goes with it.
+        db.execute(
+            "DELETE FROM evidence_text WHERE evidence_id = ? AND evidence_id IN"
+            " (SELECT id FROM evidence WHERE id = ? AND state = ?)",
+            [record.id, record.id, EvidenceState.SUBMITTED.value],
+        )
         db.execute(
             "DELETE FROM evidence WHERE id = ? AND state = ?",
             [record.id, EvidenceState.SUBMITTED.value],

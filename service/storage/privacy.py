@@ -100,6 +100,17 @@ def delete_round(
             ids,
         ).rowcount
         db.execute("DELETE FROM erasing")
+        # What the assistant derived or kept beside the answers and evidence goes with them.
+        db.execute(
+            f"DELETE FROM assistant_proposals WHERE respondent_id IN ({marks})",  # noqa: S608
+            ids,
+        )
+        their_evidence = f"SELECT id FROM evidence WHERE respondent_id IN ({marks})"  # noqa: S608
+        db.execute(
+            f"DELETE FROM evidence_text WHERE round_id = ? OR evidence_id IN ({their_evidence})",  # noqa: S608
+            [round_id, *ids],
+        )
+        db.execute("DELETE FROM round_assistant WHERE round_id = ?", [round_id])
         n_evidence = db.execute(
             f"DELETE FROM evidence WHERE round_id = ? OR respondent_id IN ({marks})",  # noqa: S608
             [round_id, *ids],
@@ -145,6 +156,15 @@ def _respondent_data(
             }
             for e in evidence.list_for_round(db, rnd.id)
             if e.respondent_id == record.id
+        ],
+        # What they wrote in their own words for the assistant, and what it proposed.
+        "assistant_proposals": [
+            dict(row)
+            for row in db.execute(
+                "SELECT indicator_id, text, proposal, provider, created_at"
+                " FROM assistant_proposals WHERE respondent_id = ? ORDER BY id",
+                [record.id],
+            ).fetchall()
         ],
         "audit": msgspec.to_builtins(audit.about_actor(db, f"respondent:{record.id}")),
     }
