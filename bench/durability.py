@@ -10,14 +10,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.common import Figure
 from service.domain.answers import IndicatorAnswer, Status
 from service.domain.questionnaire import Dimension
+from service.domain.rounds import NewRound
 from service.storage import accounts, answers, respondents, rounds
 from service.storage.db import open_database
 from service.storage.migrations import migrate
 
-Result = tuple[str, float, float]
 COMMITS = 200
+TARGET_MS = 20.0
 
 
 def _seconds_per_answer(synchronous: str) -> float:
@@ -26,7 +28,8 @@ def _seconds_per_answer(synchronous: str) -> float:
         db = open_database(Path(tmp) / "bench.db", synchronous=synchronous)
         migrate(db)
         municipality = accounts.create_municipality(db, "Bench", "NO", "nb")
-        rnd = rounds.create_round(db, municipality.id, "Bench", "bench", "nb", None)
+        new = NewRound(name="Bench", questionnaire_id="bench", locale="nb", deadline=None)
+        rnd = rounds.create_round(db, municipality.id, new)
         record, _ = respondents.invite(db, rnd.id, "mayor")
         times = []
         for i in range(COMMITS):
@@ -43,11 +46,20 @@ def _seconds_per_answer(synchronous: str) -> float:
     return times[len(times) // 2]
 
 
-def bench_answer_commit_full() -> Result:
-    """One answer saved durably (WAL, synchronous=FULL): the service's setting."""
-    return "save one answer, synchronous=FULL (service)", _seconds_per_answer("FULL"), 0.02
-
-
-def bench_answer_commit_normal() -> Result:
-    """The same with synchronous=NORMAL, for comparison only (not used: loses commits on power cut)."""
-    return "save one answer, synchronous=NORMAL (comparison)", _seconds_per_answer("NORMAL"), 0.02
+def run() -> list[Figure]:
+    """One answer saved durably (WAL, synchronous=FULL, the service's setting), and the same
+    with synchronous=NORMAL for comparison only (not used: it can lose commits on a power cut)."""
+    return [
+        Figure(
+            key=f"durability.commit_{mode.lower()}_ms",
+            label=label,
+            value=round(_seconds_per_answer(mode) * 1000, 2),
+            unit="ms",
+            target=TARGET_MS,
+            goal="max",
+        )
+        for mode, label in (
+            ("FULL", "save one answer, synchronous=FULL (service)"),
+            ("NORMAL", "save one answer, synchronous=NORMAL (comparison)"),
+        )
+    ]

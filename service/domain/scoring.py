@@ -206,6 +206,8 @@ def score_indicator(
     respondents = dont_know = planned = 0
     documented = False
     comments: list[str] = []
+    # Respondents give the same few level combinations: work out each one's fraction once.
+    fractions: dict[tuple[int | None, ...], float] = {}
     for role, answer in answers:
         if role not in indicator.roles:
             continue
@@ -221,7 +223,11 @@ def score_indicator(
         for dim, level in levels.items():
             if level is not None:
                 by_dimension[dim].append(level)
-        per_role.setdefault(role, []).append(indicator_fraction(q, indicator, levels))
+        key = tuple(levels.values())  # ordered by indicator.dimensions
+        fraction_here = fractions.get(key)
+        if fraction_here is None:
+            fraction_here = fractions[key] = indicator_fraction(q, indicator, levels)
+        per_role.setdefault(role, []).append(fraction_here)
 
     levels_median = {d: float(statistics.median(v)) for d, v in by_dimension.items() if v}
     unknown = [d for d, v in by_dimension.items() if not v]
