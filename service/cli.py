@@ -333,6 +333,63 @@ def cmd_score(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- kompass calibrate (issue 13) ------------------------------------------------------------
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Compare an answers file's provisional score with a formal evaluation's result."""
+    from service.answers_file import AnswersFileError, load_answers
+    from service.calibrate import load_official, render_comparison
+    from service.domain.calibration import compare
+    from service.domain.scoring import score
+    from service.i18n import translator
+    from service.questionnaires import Catalog
+
+    catalog = Catalog(from_env().questionnaire_path)
+    q = catalog.get(args.questionnaire)
+    if q is None:
+        known = ", ".join(x.id for x in catalog.all())
+        _err(f"kompass: unknown questionnaire '{args.questionnaire}' (installed: {known})")
+        return EXIT_BAD_INPUT
+    problems = []
+    answers = official = None
+    try:
+        answers = load_answers(Path(args.answers), q)
+    except AnswersFileError as exc:
+        problems += exc.problems
+    try:
+        official = load_official(Path(args.official), q)
+    except AnswersFileError as exc:
+        problems += exc.problems
+    if answers is None or official is None:
+        for problem in problems:
+            _err(str(problem))
+        return EXIT_BAD_INPUT
+    comparison = compare(q, score(q, answers), official)
+    if args.format == "json":
+        sys.stdout.write(msgspec.json.encode(comparison).decode() + "\n")
+    else:
+        sys.stdout.write(
+            render_comparison(q, comparison, translator(args.lang or q.default_locale))
+        )
+    return EXIT_OK
+
+
+def _add_calibrate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    calibrate = sub.add_parser(
+        "calibrate", help="compare an answers file with a formal evaluation's result"
+    )
+    calibrate.add_argument("questionnaire", metavar="QUESTIONNAIRE_ID")
+    calibrate.add_argument("answers", metavar="ANSWERS_FILE")
+    calibrate.add_argument("official", metavar="OFFICIAL_FILE")
+    calibrate.add_argument("--format", choices=["json", "text"], default="text")
+    calibrate.add_argument("--lang", choices=["nb", "sv", "en"], default=None)
+    calibrate.set_defaults(handler=cmd_calibrate)
+
+
+# --- end of kompass calibrate ----------------------------------------------------------------
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Render a round's gap-analysis PDF to a file."""
     from service.errors import KompassError
@@ -626,6 +683,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--format", choices=["json", "text"], default="text")
     score.add_argument("--lang", choices=list(LOCALES), default=None)
     score.set_defaults(handler=cmd_score)
+    _add_calibrate(sub)
 
     sub.add_parser("demo", help="create demo data and print how to sign in").set_defaults(
         handler=cmd_demo

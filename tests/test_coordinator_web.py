@@ -310,3 +310,24 @@ def test_visits_without_a_session_store_none(
     client.post("/logout", data={"_csrf_token": csrf}, follow_redirects=False)
     assert client.get("/rounds/", follow_redirects=False).status_code == 303
     assert not list(sessions.glob("*"))
+
+
+def test_results_say_not_enough_answers_yet_below_the_coverage_threshold(
+    client: TestClient[Litestar],
+) -> None:
+    # One answered indicator is far below half the points: no bare total that jumps.
+    csrf = sign_in(client, "k@fjellbygd.no")
+    round_id = new_round(client, csrf)
+    page = client.post(
+        f"/rounds/{round_id}/respondents", data={"role": "unit_leader", "_csrf_token": csrf}
+    )
+    link = re.search(r'id="new-link" readonly value="[^"]*(/r/[^"]+)"', page.text)
+    assert link
+    client.post(f"{link.group(1)}/i/1.1.2/system", data={"choice": "3"})
+    results = client.get(f"/rounds/{round_id}/results")
+    assert results.status_code == 200
+    assert "For få svar ennå" in results.text
+    # In the example questionnaire 1.1.2 carries 16 of the 200 points: 8 %.
+    assert "bare 8 % av poengene har svar så langt" in results.text
+    # Area 1 too: 16 of its 100 points have answers; area 2 has none and says so already.
+    assert "bare 16 % av poengene har svar så langt" in results.text

@@ -126,15 +126,22 @@ def answer_set(
     the results page, the report and the exports all read it.
     """
     people = list(respondents)
-    ids = [respondent_id for respondent_id, _ in people]
-    given: dict[int, list[IndicatorAnswer]] = {respondent_id: [] for respondent_id in ids}
-    if ids:
+    listed = {respondent_id for respondent_id, _ in people}
+    given: dict[int, list[IndicatorAnswer]] = {respondent_id: [] for respondent_id in listed}
+    attached: set[tuple[int, str]] = set()
+    if listed:
+        ids = [respondent_id for respondent_id, _ in people]
         for row in db.execute(_CURRENT_MANY, [msgspec.json.encode(ids).decode()]):
             respondent_id = row[0]
             given[respondent_id].append(_answer(row, evidence.get((respondent_id, row[1]), [])))
+            attached.add((respondent_id, row[1]))
     result = []
     for respondent_id, role in people:
         answers = given[respondent_id]
         answers.sort(key=lambda a: a.indicator)
         result.append(Respondent(id=f"r{respondent_id}", role=role, answers=answers))
-    return AnswerSet(questionnaire=questionnaire_id, respondents=result)
+    # Evidence uploaded without an answer still documents the indicator (scoring decides).
+    unattached: dict[str, list[EvidenceRef]] = {}
+    for key in sorted(k for k in set(evidence) - attached if k[0] in listed):
+        unattached.setdefault(key[1], []).extend(evidence[key])
+    return AnswerSet(questionnaire=questionnaire_id, respondents=result, evidence=unattached)
