@@ -13,7 +13,16 @@ from pathlib import Path
 
 import msgspec
 
-from bench import answer, concurrent, documents, quality, report_pages, scoring, startup
+from bench import (
+    answer,
+    concurrent,
+    documents,
+    durability,
+    quality,
+    report_pages,
+    scoring,
+    startup,
+)
 from bench.common import Figure
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -25,6 +34,7 @@ BENCHMARKS: dict[str, Callable[[], list[Figure]]] = {
     "scoring": scoring.run,
     "documents": documents.run,
     "report": report_pages.run,
+    "durability": durability.run,
     "answer": answer.run,
     "concurrent": concurrent.run,
 }

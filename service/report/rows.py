@@ -79,6 +79,7 @@ class AreaSection(msgspec.Struct, kw_only=True):
     coverage_share: str = ""
     enough: bool = True
 
+
 class DisagreementRow(msgspec.Struct, kw_only=True):
     """Respondents far apart on an indicator."""
 

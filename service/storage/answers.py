@@ -72,6 +72,14 @@ def save(
     return _record(row)
 
 
+def history(db: sqlite_utils.Database, respondent_id: int) -> list[AnswerRecord]:
+    """Every stored version of every answer of a respondent, oldest first."""
+    rows = db.execute(
+        "SELECT * FROM answers WHERE respondent_id = ? ORDER BY id", [respondent_id]
+    ).fetchall()
+    return [_record(r) for r in rows]
+
+
 # The latest version of each (respondent, indicator): the answers_current index holds
 # (respondent_id, indicator_id, id), so the grouping is read from the index alone.
 _LATEST = (

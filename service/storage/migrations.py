@@ -139,6 +139,94 @@ def m0002_assessment_rounds(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+_M0003 = (
+    # The audit trail: who did what, when. No foreign keys: an entry must outlive the round
+    # or account it names (deleting a round is itself recorded here).
+    """
+CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            municipality_id INTEGER,
+            round_id INTEGER,
+            actor TEXT NOT NULL,
+            actor_name TEXT NOT NULL DEFAULT '',
+            action TEXT NOT NULL,
+            target TEXT NOT NULL DEFAULT '',
+            details TEXT NOT NULL DEFAULT '{}'
+        )
+    """,
+    """
+CREATE INDEX audit_log_round ON audit_log(round_id, id)
+    """,
+    """
+CREATE INDEX audit_log_municipality ON audit_log(municipality_id, id)
+    """,
+    """
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END
+    """,
+    """
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END
+    """,
+    # Every review of a piece of evidence, oldest first; evidence.state is the latest.
+    """
+CREATE TABLE evidence_reviews (
+            id INTEGER PRIMARY KEY,
+            evidence_id INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+            state TEXT NOT NULL CHECK (state IN ('accepted', 'rejected')),
+            comment TEXT NOT NULL DEFAULT '',
+            reviewed_at TEXT NOT NULL,
+            reviewed_by INTEGER REFERENCES coordinators(id)
+        )
+    """,
+    """
+CREATE INDEX evidence_reviews_evidence ON evidence_reviews(evidence_id, id)
+    """,
+    """
+CREATE TRIGGER evidence_reviews_no_update BEFORE UPDATE ON evidence_reviews
+        BEGIN SELECT RAISE(ABORT, 'review history is append-only'); END
+    """,
+    # Reviews made before this migration: their latest state is all that is known.
+    """
+INSERT INTO evidence_reviews (evidence_id, state, comment, reviewed_at, reviewed_by)
+        SELECT id, state, review_comment, reviewed_at, reviewed_by FROM evidence
+        WHERE reviewed_at IS NOT NULL AND state IN ('accepted', 'rejected') ORDER BY id
+    """,
+)
+
+
+@migrations(name="0003_audit")
+def m0003_audit(db: sqlite_utils.Database) -> None:
+    """An append-only audit trail, and the history of every evidence review."""
+    for statement in _M0003:
+        db.execute(statement)
+
+
+_M0004 = (
+    # Answers stay append-only, except for the respondents listed here during one
+    # transaction of a deliberate erasure (deleting a whole round under the GDPR).
+    """
+CREATE TABLE erasing (respondent_id INTEGER PRIMARY KEY)
+    """,
+    """
+DROP TRIGGER answers_no_delete
+    """,
+    """
+CREATE TRIGGER answers_no_delete BEFORE DELETE ON answers
+        WHEN old.respondent_id NOT IN (SELECT respondent_id FROM erasing)
+        BEGIN SELECT RAISE(ABORT, 'answers are append-only'); END
+    """,
+)
+
+
+@migrations(name="0004_erasure")
+def m0004_erasure(db: sqlite_utils.Database) -> None:
+    """Let a deliberate erasure of a round delete its answers; nothing else may."""
+    for statement in _M0004:
+        db.execute(statement)
+
+
 _M0010 = (
     """
 CREATE TABLE evidence_text (

@@ -9,6 +9,7 @@ from jinja2 import Environment
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
+from litestar.logging.config import LoggingConfig
 from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -16,12 +17,26 @@ from litestar.static_files import create_static_files_router
 from litestar.stores.file import FileStore
 from litestar.template.config import TemplateConfig
 
+from service import logs
 from service.i18n import compile_catalogs
 from service.questionnaires import Catalog
 from service.settings import Settings, ensure_secret
 from service.storage.db import Store
+from service.storage.files import private_dir
 from service.storage.migrations import migrate
-from service.web import api, auth, coordinator, errors, pages, respond, results
+from service.storage.recovery import remove_partial_uploads
+from service.web import (
+    api,
+    audit,
+    auth,
+    coordinator,
+    errors,
+    pages,
+    privacy,
+    respond,
+    results,
+    withdraw,
+)
 from service.web.deps import DEPENDENCIES
 from service.web.renderer import ReportRenderer
 
@@ -42,13 +57,15 @@ def _configure_jinja(engine: JinjaTemplateEngine) -> None:
 
 def create_app(settings: Settings) -> Litestar:
     """Build the Kompass ASGI app: migrate the database, load questionnaires, wire routes."""
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    logs.configure(settings.log_level, settings.log_format)
+    private_dir(settings.data_path)  # evidence, sessions and reports: the service's user only
     settings = ensure_secret(settings)
     compile_catalogs()
-    store = Store(settings.db_path)
+    store = Store(settings.db_path, settings.db_busy_timeout_ms)
     applied = migrate(store.db())
     if applied:
         log.info("applied migrations: %s", ", ".join(applied))
+    remove_partial_uploads(settings.data_path / "evidence")
     catalog = Catalog(settings.questionnaire_path)
     renderer = ReportRenderer()
 
@@ -62,6 +79,10 @@ def create_app(settings: Settings) -> Litestar:
             coordinator.CoordinatorPages,
             respond.RespondPages,
             results.ResultPages,
+            audit.AuditPages,
+            privacy.PrivacyPages,
+            withdraw.WithdrawPages,
+            withdraw.WithdrawApi,
             api.SessionApi,
             api.CoordinatorApi,
             api.RespondentApi,
@@ -95,5 +116,10 @@ def create_app(settings: Settings) -> Litestar:
         ),
         openapi_config=OpenAPIConfig(title="Kompass API", version="0.1.0", path="/schema"),
         on_shutdown=[renderer.shutdown, store.close],
+        # Our root handler (text or JSON lines, see service/logs.py) formats Litestar's logs too.
+        logging_config=LoggingConfig(
+            configure_root_logger=False,
+            loggers={"litestar": {"level": settings.log_level, "handlers": [], "propagate": True}},
+        ),
         debug=False,
     )

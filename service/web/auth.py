@@ -12,7 +12,7 @@ from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from service.errors import NotFound
-from service.storage import accounts, rounds
+from service.storage import accounts, audit, rounds
 from service.web.context import render, request_translator
 from service.web.deps import StoreDep
 
@@ -36,6 +36,19 @@ def current_coordinator(request: Request[Any, Any, Any], store: StoreDep) -> acc
 def round_of(store: StoreDep, coordinator: accounts.Coordinator, round_id: int) -> rounds.Round:
     """A round of the coordinator's municipality; any other municipality's round is not found."""
     return rounds.get_round(store.db(), coordinator.municipality_id, round_id)
+
+
+def sign_in(
+    request: Request[Any, Any, Any], store: StoreDep, email: str, password: str
+) -> accounts.Coordinator | None:
+    """Check a coordinator's credentials and record the attempt in the audit trail.
+
+    The sign-in page and the API's session endpoint both sign in through here, so every
+    attempt, successful or not, is recorded once with the client's address.
+    """
+    coordinator = accounts.authenticate(store.db(), email, password)
+    audit.sign_in(store.db(), email, coordinator, request.client.host if request.client else "")
+    return coordinator
 
 
 def _safe_next(target: str | None) -> str:
@@ -65,7 +78,7 @@ def login(
 ) -> Redirect | Template:
     """Check the credentials; start a session on success."""
     email = data.get("email", "")
-    coordinator = accounts.authenticate(store.db(), email, data.get("password", ""))
+    coordinator = sign_in(request, store, email, data.get("password", ""))
     if coordinator is None:
         t = request_translator(request)
         return render(

@@ -125,6 +125,7 @@ class CoordinatorPages(Controller):
                 store.db(),
                 catalog,
                 coordinator.municipality_id,
+                by=coordinator,
                 name=data.get("name", ""),
                 questionnaire_id=data.get("questionnaire", ""),
                 locale=data.get("locale") or None,
@@ -168,7 +169,7 @@ class CoordinatorPages(Controller):
         self, store: StoreDep, coordinator: SignedIn, round_id: FromPath[int]
     ) -> Redirect:
         """Open the round for answers."""
-        use.open_round(store.db(), round_of(store, coordinator, round_id))
+        use.open_round(store.db(), round_of(store, coordinator, round_id), by=coordinator)
         return Redirect(f"/rounds/{round_id}", status_code=303)
 
     @post("/{round_id:int}/close", sync_to_thread=True, status_code=303)
@@ -176,7 +177,7 @@ class CoordinatorPages(Controller):
         self, store: StoreDep, coordinator: SignedIn, round_id: FromPath[int]
     ) -> Redirect:
         """Close the round; it stays readable with its results."""
-        use.close_round(store.db(), round_of(store, coordinator, round_id))
+        use.close_round(store.db(), round_of(store, coordinator, round_id), by=coordinator)
         return Redirect(f"/rounds/{round_id}", status_code=303)
 
     @post("/{round_id:int}/respondents", sync_to_thread=True, status_code=303)
@@ -198,6 +199,7 @@ class CoordinatorPages(Controller):
                 catalog,
                 settings,
                 rnd,
+                by=coordinator,
                 role=data.get("role", ""),
                 name=data.get("name", ""),
                 email=data.get("email", ""),
@@ -230,7 +232,13 @@ class CoordinatorPages(Controller):
         respondent_id: FromPath[int],
     ) -> Redirect:
         """Withdraw a personal link."""
-        use.revoke(store.db(), catalog, round_of(store, coordinator, round_id), respondent_id)
+        use.revoke(
+            store.db(),
+            catalog,
+            round_of(store, coordinator, round_id),
+            respondent_id,
+            by=coordinator,
+        )
         return Redirect(f"/rounds/{round_id}#respondents", status_code=303)
 
     @post(
@@ -250,7 +258,7 @@ class CoordinatorPages(Controller):
     ) -> Redirect:
         """Give a respondent a new link; the old one stops working."""
         rnd = round_of(store, coordinator, round_id)
-        invitation = use.reissue(store.db(), catalog, settings, rnd, respondent_id)
+        invitation = use.reissue(store.db(), catalog, settings, rnd, respondent_id, by=coordinator)
         return show_link_once(request, rnd, invitation)
 
     @post("/{round_id:int}/evidence/{evidence_id:int}/review", sync_to_thread=True, status_code=303)
@@ -269,7 +277,7 @@ class CoordinatorPages(Controller):
         except ValueError:
             raise InvalidInput("Choose accept or reject.") from None
         use.review_evidence(
-            store.db(), rnd, evidence_id, decision, data.get("comment", ""), coordinator.id
+            store.db(), rnd, evidence_id, decision, data.get("comment", ""), by=coordinator
         )
         return Redirect(f"/rounds/{round_id}#evidence", status_code=303)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import msgspec
 from litestar import MediaType, Request, Response
@@ -29,10 +29,13 @@ from litestar.status_codes import (
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
 )
+from litestar.utils.scope.state import ScopeState
 
 from service.errors import KompassError
 from service.i18n import N_
+from service.storage.db import is_busy
 from service.web.context import render, request_translator
 
 log = logging.getLogger("kompass")
@@ -58,7 +61,13 @@ GENERIC = {
     HTTP_500_INTERNAL_SERVER_ERROR: N_(
         "Something went wrong on our side. Nothing you saved was lost."
     ),
+    HTTP_503_SERVICE_UNAVAILABLE: N_(
+        "Kompass is busy right now and did not save this. Please send it again in a moment."
+    ),
 }
+
+RETRY_AFTER_SECONDS = 2
+"""What a busy response asks the client to wait before sending the same request again."""
 
 
 CSRF_FAILED = N_(
@@ -106,6 +115,15 @@ def _status_and_message(request: Request[Any, Any, Any], exc: Exception) -> tupl
         return HTTP_403_FORBIDDEN, "forbidden", t.gettext(GENERIC[HTTP_403_FORBIDDEN])
     if isinstance(exc, NotFoundException):
         return HTTP_404_NOT_FOUND, "not_found", t.gettext(GENERIC[HTTP_404_NOT_FOUND])
+    if is_busy(exc):
+        # A lock held past the busy timeout: the transaction was rolled back, nothing is
+        # half-saved, and the same request will very likely succeed a moment later.
+        log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
+        return (
+            HTTP_503_SERVICE_UNAVAILABLE,
+            "busy",
+            t.gettext(GENERIC[HTTP_503_SERVICE_UNAVAILABLE]),
+        )
     if isinstance(exc, HTTPException) and exc.status_code < HTTP_500_INTERNAL_SERVER_ERROR:
         status = exc.status_code
         message = GENERIC.get(status, GENERIC[HTTP_400_BAD_REQUEST])
@@ -121,7 +139,9 @@ def _status_and_message(request: Request[Any, Any, Any], exc: Exception) -> tupl
 def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """Turn any exception into a localized 4xx/5xx response without internals."""
     status, kind, message = _status_and_message(request, exc)
-    headers = getattr(exc, "headers", None) or {}
+    headers = dict(getattr(exc, "headers", None) or {})
+    if status == HTTP_503_SERVICE_UNAVAILABLE:
+        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     if status == HTTP_401_UNAUTHORIZED and not _wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(f"/login?{urlencode({'next': target})}", status_code=303)
@@ -132,7 +152,31 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
             media_type=MediaType.JSON,
             headers=headers,
         )
+    retry = _resend_form(request) if status == HTTP_503_SERVICE_UNAVAILABLE else None
     page: Template = render(
-        request, "error.html", status_code=status, status=status, message=message
+        request,
+        "error.html",
+        status_code=status,
+        status=status,
+        message=message,
+        retry_action=request.url.path if retry is not None else None,
+        retry_fields=retry or [],
     )
+    page.headers.update(headers)
     return page
+
+
+def _resend_form(request: Request[Any, Any, Any]) -> list[tuple[str, str]] | None:
+    """The fields of a form POST that was not saved, so the error page can send them again.
+
+    Litestar keeps the body it read for the handler; only URL-encoded forms are offered
+    again (a streamed upload is not kept, and must be chosen again).
+    """
+    if request.method != "POST" or not request.headers.get("content-type", "").startswith(
+        "application/x-www-form-urlencoded"
+    ):
+        return None
+    body = ScopeState.from_scope(request.scope).body
+    if not isinstance(body, bytes):
+        return None
+    return parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
