@@ -9,7 +9,6 @@ from jinja2 import Environment
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -22,6 +21,7 @@ from service.settings import Settings, ensure_secret
 from service.storage.db import Store
 from service.storage.migrations import migrate
 from service.web import api, auth, coordinator, errors, pages, respond, results
+from service.web.sessions import KompassSessionConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -75,9 +75,7 @@ def create_app(settings: Settings) -> Litestar:
         ),
         exception_handlers={Exception: errors.handle},
         middleware=[
-            ServerSideSessionConfig(
-                key="kompass_session",
-                max_age=8 * 3600,
+            KompassSessionConfig(
                 secure=settings.public_url.startswith("https://"),
                 samesite="lax",
             ).middleware

@@ -1,0 +1,136 @@
+"""Security defences, each against the real app over a real SQLite file (see docs/security.md)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from service.app import create_app
+from service.settings import Settings
+from service.storage import accounts
+from service.storage.db import open_database
+from service.storage.migrations import migrate
+
+PASSWORD = "correct horse battery"
+HOME = "k@fjellbygd.no"
+OTHER = "k@dalbygd.no"
+
+
+@pytest.fixture
+def app(settings: Settings) -> Litestar:
+    db = open_database(settings.db_path)
+    migrate(db)
+    home = accounts.create_municipality(db, "Fjellbygd", "NO", "nb")
+    other = accounts.create_municipality(db, "Dalbygd", "NO", "nb")
+    accounts.create_coordinator(db, home.id, HOME, PASSWORD)
+    accounts.create_coordinator(db, other.id, OTHER, PASSWORD)
+    db.close()
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: Litestar) -> Iterator[TestClient[Litestar]]:
+    with TestClient(app=app) as test_client:
+        yield test_client
+
+
+def session_files(settings: Settings) -> list[Path]:
+    folder = settings.data_path / "sessions"
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def plant(client: TestClient[Litestar], session_id: str) -> None:
+    """Set a session cookie as an attacker would (e.g. from a sibling subdomain)."""
+    client.cookies.set("kompass_session", session_id, domain="testserver.local")
+
+
+def sign_in(client: TestClient[Litestar], who: str = HOME, password: str = PASSWORD) -> int:
+    client.get("/login")
+    response = client.post(
+        "/login",
+        data={"email": who, "password": password, "_csrf_token": client.cookies["kompass_csrf"]},
+        follow_redirects=False,
+    )
+    return response.status_code
+
+
+# --- sessions ---------------------------------------------------------------------------
+
+
+def test_sign_in_issues_a_new_session_id_and_ignores_planted_ones(
+    client: TestClient[Litestar], settings: Settings
+) -> None:
+    planted = "a" * 64
+    plant(client, planted)
+    assert client.get("/rounds/", follow_redirects=False).status_code == 303
+    assert sign_in(client) == 303
+    issued = client.cookies["kompass_session"]
+    assert issued != planted
+    assert len(session_files(settings)) == 1
+    assert client.get("/rounds/").status_code == 200
+    # The planted id is worth nothing: whoever holds it is not signed in.
+    client.cookies.clear()
+    plant(client, planted)
+    assert client.get("/rounds/", follow_redirects=False).status_code == 303
+
+
+def test_a_known_session_id_changes_at_sign_in(client: TestClient[Litestar]) -> None:
+    assert sign_in(client) == 303
+    first = client.cookies["kompass_session"]
+    assert sign_in(client, OTHER) == 303
+    assert client.cookies["kompass_session"] != first
+    client.cookies.clear()
+    plant(client, first)
+    assert client.get("/rounds/", follow_redirects=False).status_code == 303
+
+
+def test_no_session_file_without_something_to_keep(
+    client: TestClient[Litestar], settings: Settings
+) -> None:
+    for path in ["/health", "/static/kompass.css", "/login", "/", "/api/v1/rounds", "/rounds/"]:
+        for _ in range(3):
+            client.cookies.clear()
+            assert client.get(path, follow_redirects=False).status_code < 500
+    plant(client, "b" * 64)
+    client.get("/rounds/", follow_redirects=False)
+    assert session_files(settings) == []
+    assert sign_in(client) == 303
+    assert len(session_files(settings)) == 1
+    client.post("/logout", data={"_csrf_token": client.cookies["kompass_csrf"]})
+    assert session_files(settings) == []
+
+
+def test_sessions_end_after_the_absolute_lifetime_and_expired_files_are_swept(
+    client: TestClient[Litestar], settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+
+    from service.web import sessions
+
+    assert sign_in(client) == 303
+    assert client.get("/rounds/").status_code == 200
+    later = time.time() + sessions.ABSOLUTE_LIFETIME + 1
+    # Only the server's clock moves on; the browser's cookie jar keeps the session cookie.
+    later_clock = SimpleNamespace(time=lambda: later, monotonic=time.monotonic)
+    monkeypatch.setattr(sessions, "time", later_clock)
+    assert client.get("/rounds/", follow_redirects=False).status_code == 303
+    assert session_files(settings) == []
+
+
+def test_expired_session_files_are_deleted(settings: Settings, app: Litestar) -> None:
+    import asyncio
+
+    from litestar.stores.file import FileStore
+
+    store = FileStore(settings.data_path / "sessions", create_directories=True)
+    asyncio.run(store.set("left-behind", b"{}", expires_in=1))
+    time.sleep(1.1)
+    assert len(session_files(settings)) == 1
+    with TestClient(app=app) as client:
+        assert client.get("/health").status_code == 200
+    assert session_files(settings) == []
