@@ -10,6 +10,7 @@ from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.stores.file import FileStore
@@ -21,6 +22,7 @@ from service.settings import Settings, ensure_secret
 from service.storage.db import Store
 from service.storage.migrations import migrate
 from service.web import api, auth, coordinator, errors, pages, respond, results
+from service.web.headers import security_headers
 from service.web.sessions import KompassSessionConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -88,7 +90,14 @@ def create_app(settings: Settings) -> Litestar:
             cookie_secure=settings.public_url.startswith("https://"),
             cookie_samesite="lax",
         ),
-        openapi_config=OpenAPIConfig(title="Kompass API", version="0.1.0", path="/schema"),
+        # Only the JSON document: the HTML viewers would load scripts from public CDNs.
+        openapi_config=OpenAPIConfig(
+            title="Kompass API",
+            version="0.1.0",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+        ),
+        before_send=[security_headers(settings.public_url)],
         on_shutdown=[renderer.shutdown, store.close],
         debug=False,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -134,3 +135,80 @@ def test_expired_session_files_are_deleted(settings: Settings, app: Litestar) ->
     with TestClient(app=app) as client:
         assert client.get("/health").status_code == 200
     assert session_files(settings) == []
+
+
+# --- headers ----------------------------------------------------------------------------
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def test_security_headers_on_pages_exports_and_api(client: TestClient[Litestar]) -> None:
+    assert sign_in(client) == 303
+    csrf = client.cookies["kompass_csrf"]
+    created = client.post(
+        "/rounds/",
+        data={"name": "R", "questionnaire": "example-1.0", "locale": "nb", "_csrf_token": csrf},
+        follow_redirects=False,
+    )
+    round_id = created.headers["location"].rsplit("/", 1)[1]
+    paths = [
+        "/",
+        "/login",
+        "/health",
+        "/rounds/",
+        f"/rounds/{round_id}",
+        f"/rounds/{round_id}/results",
+        f"/rounds/{round_id}/export/answers.csv?names=true",
+        f"/rounds/{round_id}/export.json",
+        "/api/v1/rounds",
+        "/rounds/999999",
+        "/no/such/page",
+        "/schema/openapi.json",
+    ]
+    for path in paths:
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code < 500, path
+        headers = response.headers
+        csp = headers["content-security-policy"]
+        assert "script-src 'self'" in csp, path
+        assert "frame-ancestors 'none'" in csp, path
+        assert "unsafe-inline" not in csp
+        assert headers["x-frame-options"] == "DENY", path
+        assert headers["referrer-policy"] == "no-referrer", path
+        assert headers["x-content-type-options"] == "nosniff", path
+        assert headers["cache-control"] == "no-store", path
+        assert "strict-transport-security" not in headers, path
+    static = client.get("/static/kompass.css")
+    assert static.headers["content-security-policy"]
+    assert static.headers.get("cache-control") != "no-store"
+
+
+def test_hsts_only_when_served_over_https(settings: Settings) -> None:
+    import msgspec
+
+    https = msgspec.structs.replace(settings, base_url="https://kompass.example.no")
+    with TestClient(app=create_app(https)) as client:
+        assert "max-age=" in client.get("/health").headers["strict-transport-security"]
+
+
+def test_templates_need_no_inline_script_or_style() -> None:
+    inline = re.compile(r"<script(?![^>]*\bsrc=)|\sstyle=|\son[a-z]+=", re.IGNORECASE)
+    offenders = [
+        f"{path.relative_to(TEMPLATES)}:{number}"
+        for path in TEMPLATES.rglob("*.html")
+        # The PDF template is read by WeasyPrint only, never served to a browser.
+        if path.parent.name != "report"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if inline.search(line)
+    ]
+    assert offenders == []
+
+
+def test_schema_is_served_without_third_party_scripts(client: TestClient[Litestar]) -> None:
+    document = client.get("/schema/openapi.json")
+    assert document.status_code == 200
+    assert document.json()["info"]["title"] == "Kompass API"
+    for viewer in ["/schema/redoc", "/schema/swagger", "/schema/elements", "/schema/rapidoc"]:
+        response = client.get(viewer)
+        assert response.status_code == 404, viewer
+    assert "<script" not in client.get("/schema").text
