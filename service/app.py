@@ -21,6 +21,7 @@ from service.questionnaires import Catalog
 from service.settings import Settings, ensure_secret
 from service.storage.db import Store
 from service.storage.migrations import migrate
+from service.throttle import Throttle
 from service.web import api, auth, coordinator, errors, pages, respond, results
 from service.web.headers import security_headers
 from service.web.sessions import KompassSessionConfig
@@ -68,7 +69,13 @@ def create_app(settings: Settings) -> Litestar:
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],
         state=State(
-            {"settings": settings, "store": store, "catalog": catalog, "renderer": renderer}
+            {
+                "settings": settings,
+                "store": store,
+                "catalog": catalog,
+                "renderer": renderer,
+                "throttle": Throttle(),
+            }
         ),
         template_config=TemplateConfig(
             directory=TEMPLATE_DIR,

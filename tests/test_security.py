@@ -12,11 +12,13 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from service import security
 from service.app import create_app
 from service.settings import Settings
 from service.storage import accounts
 from service.storage.db import open_database
 from service.storage.migrations import migrate
+from service.throttle import ACCOUNT_LIMIT, ADDRESS_LIMIT
 
 PASSWORD = "correct horse battery"
 HOME = "k@fjellbygd.no"
@@ -212,3 +214,59 @@ def test_schema_is_served_without_third_party_scripts(client: TestClient[Litesta
         response = client.get(viewer)
         assert response.status_code == 404, viewer
     assert "<script" not in client.get("/schema").text
+
+
+# --- throttling -------------------------------------------------------------------------
+
+
+def test_sign_in_is_throttled_per_account_with_a_localized_429(
+    client: TestClient[Litestar],
+) -> None:
+    for _ in range(ACCOUNT_LIMIT):
+        assert sign_in(client, HOME, "wrong password") == 401
+    response = client.post(
+        "/login",
+        data={"email": HOME, "password": PASSWORD, "_csrf_token": client.cookies["kompass_csrf"]},
+        headers={"Accept-Language": "sv"},
+    )
+    assert response.status_code == 429
+    assert 0 < int(response.headers["retry-after"]) <= 15 * 60
+    assert "För många inloggningsförsök" in response.text
+    api = client.post(
+        "/api/v1/session",
+        json={"email": HOME.upper(), "password": PASSWORD},
+        headers={"X-CSRFToken": client.cookies["kompass_csrf"], "Accept-Language": "nb"},
+    )
+    assert api.status_code == 429
+    assert api.json()["error"] == "too_many"
+    assert "For mange innloggingsforsøk" in api.json()["message"]
+    assert "retry-after" in api.headers
+    # Another account from the same address is not locked out by it.
+    assert sign_in(client, OTHER) == 303
+
+
+def test_sign_in_is_throttled_per_client_address(client: TestClient[Litestar]) -> None:
+    for n in range(ADDRESS_LIMIT):
+        assert sign_in(client, f"nobody{n}@example.no", "wrong password") == 401
+    assert sign_in(client, HOME) == 429
+
+
+def test_concurrent_password_hashing_is_bounded(
+    client: TestClient[Litestar], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(security, "HASH_WAIT", 0.2)
+    client.get("/health")
+    held = [security._SLOTS.acquire(timeout=1) for _ in range(security.HASH_SLOTS)]
+    try:
+        assert all(held)
+        response = client.post(
+            "/api/v1/session",
+            json={"email": HOME, "password": PASSWORD},
+            headers={"X-CSRFToken": client.cookies["kompass_csrf"]},
+        )
+    finally:
+        for _ in held:
+            security._SLOTS.release()
+    assert response.status_code == 429
+    assert response.headers["retry-after"] == "5"
+    assert sign_in(client) == 303

@@ -24,7 +24,13 @@ from service.errors import InvalidInput
 from service.questionnaires import Catalog
 from service.storage import accounts, answers, evidence, respondents, rounds
 from service.storage.db import Store
-from service.web.auth import SESSION_KEY, SignedIn, current_coordinator, round_of
+from service.web.auth import (
+    SESSION_KEY,
+    SignedIn,
+    check_sign_in,
+    current_coordinator,
+    round_of,
+)
 from service.web.context import request_translator
 from service.web.coordinator import invite_respondent, link_for, respondent_rows
 from service.web.respond import NO_CSRF, locate, receive_evidence, resume_position, save_step, visit
@@ -250,7 +256,7 @@ class SessionApi(Controller):
     ) -> CoordinatorOut:
         """Start a session for a coordinator."""
         store: Store = state.store
-        coordinator = accounts.authenticate(store.db(), data.email, data.password)
+        coordinator = check_sign_in(request, state, data.email, data.password)
         if coordinator is None:
             raise NotAuthorizedException()
         request.clear_session()

@@ -12,9 +12,10 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from service.errors import NotFound
+from service.errors import NotFound, TooManyRequests
 from service.storage import accounts, rounds
 from service.storage.db import Store
+from service.throttle import Throttle
 from service.web.context import render, request_translator
 
 SESSION_KEY = "coordinator_id"
@@ -39,6 +40,23 @@ def round_of(state: State, coordinator: accounts.Coordinator, round_id: int) -> 
     """A round of the coordinator's municipality; any other municipality's round is not found."""
     store: Store = state.store
     return rounds.get_round(store.db(), coordinator.municipality_id, round_id)
+
+
+def check_sign_in(
+    request: Request[Any, Any, Any], state: State, email: str, password: str
+) -> accounts.Coordinator | None:
+    """The coordinator if the credentials match, else None; throttled per account and address.
+
+    Raises :class:`TooManyRequests` (429 with ``Retry-After``) past either limit.
+    """
+    throttle: Throttle = state.throttle
+    address = request.client.host if request.client else "unknown"
+    throttle.attempt(email, address)
+    store: Store = state.store
+    coordinator = accounts.authenticate(store.db(), email, password)
+    if coordinator is not None:
+        throttle.succeeded(email, address)
+    return coordinator
 
 
 def _safe_next(target: str | None) -> str:
@@ -67,11 +85,22 @@ def login(
     data: URLEncodedBody[dict[str, str]],
 ) -> Redirect | Template:
     """Check the credentials; start a session on success."""
-    store: Store = state.store
     email = data.get("email", "")
-    coordinator = accounts.authenticate(store.db(), email, data.get("password", ""))
+    t = request_translator(request)
+    try:
+        coordinator = check_sign_in(request, state, email, data.get("password", ""))
+    except TooManyRequests as exc:
+        page = render(
+            request,
+            "login.html",
+            status_code=429,
+            next=_safe_next(data.get("next")),
+            error=t(exc.message, **exc.params),
+            email=email,
+        )
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     if coordinator is None:
-        t = request_translator(request)
         return render(
             request,
             "login.html",

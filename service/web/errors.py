@@ -28,10 +28,11 @@ from litestar.status_codes import (
     HTTP_409_CONFLICT,
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    HTTP_429_TOO_MANY_REQUESTS,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
 
-from service.errors import KompassError
+from service.errors import KompassError, TooManyRequests
 from service.i18n import N_
 from service.web.context import render, request_translator
 
@@ -44,6 +45,7 @@ STATUS_BY_KIND = {
     "conflict": HTTP_409_CONFLICT,
     "too_large": HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     "unsupported_type": HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    "too_many": HTTP_429_TOO_MANY_REQUESTS,
 }
 
 GENERIC = {
@@ -55,6 +57,7 @@ GENERIC = {
     HTTP_409_CONFLICT: N_("This cannot be done in the current state."),
     HTTP_413_REQUEST_ENTITY_TOO_LARGE: N_("The upload is too large."),
     HTTP_415_UNSUPPORTED_MEDIA_TYPE: N_("This type of content is not accepted."),
+    HTTP_429_TOO_MANY_REQUESTS: N_("Too many requests. Please wait a moment and try again."),
     HTTP_500_INTERNAL_SERVER_ERROR: N_(
         "Something went wrong on our side. Nothing you saved was lost."
     ),
@@ -121,7 +124,9 @@ def _status_and_message(request: Request[Any, Any, Any], exc: Exception) -> tupl
 def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """Turn any exception into a localized 4xx/5xx response without internals."""
     status, kind, message = _status_and_message(request, exc)
-    headers = getattr(exc, "headers", None) or {}
+    headers = dict(getattr(exc, "headers", None) or {})
+    if isinstance(exc, TooManyRequests):
+        headers["Retry-After"] = str(exc.retry_after)
     if status == HTTP_401_UNAUTHORIZED and not _wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(f"/login?{urlencode({'next': target})}", status_code=303)
@@ -135,4 +140,5 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     page: Template = render(
         request, "error.html", status_code=status, status=status, message=message
     )
+    page.headers.update(headers)
     return page
