@@ -22,7 +22,7 @@ from service.settings import Settings, ensure_secret
 from service.storage.db import Store
 from service.storage.migrations import migrate
 from service.throttle import Throttle
-from service.web import api, auth, coordinator, errors, pages, respond, results
+from service.web import api, auth, coordinator, errors, limits, pages, respond, results
 from service.web.headers import security_headers
 from service.web.sessions import KompassSessionConfig
 
@@ -105,6 +105,7 @@ def create_app(settings: Settings) -> Litestar:
             render_plugins=[JsonRenderPlugin()],
         ),
         before_send=[security_headers(settings.public_url)],
+        before_request=limits.refuse_huge_ids,
         on_shutdown=[renderer.shutdown, store.close],
         debug=False,
     )

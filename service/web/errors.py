@@ -113,6 +113,13 @@ def _status_and_message(request: Request[Any, Any, Any], exc: Exception) -> tupl
         status = exc.status_code
         message = GENERIC.get(status, GENERIC[HTTP_400_BAD_REQUEST])
         return status, "invalid", t.gettext(message)
+    if isinstance(exc, RecursionError):
+        # msgspec refuses JSON nested deeper than the interpreter can follow.
+        return HTTP_400_BAD_REQUEST, "invalid", t.gettext(GENERIC[HTTP_400_BAD_REQUEST])
+    if isinstance(exc, OverflowError):
+        # A number beyond what SQLite stores, in a place the id check cannot see (a body).
+        log.warning("number out of range on %s %s: %s", request.method, request.url.path, exc)
+        return HTTP_400_BAD_REQUEST, "invalid", t.gettext(GENERIC[HTTP_400_BAD_REQUEST])
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return (
         HTTP_500_INTERNAL_SERVER_ERROR,

@@ -77,7 +77,8 @@ def parse_step(value: str) -> dialog.Step:
 def parse_choice(value: str) -> dialog.Choice:
     """A form value: a level number, "dont_know" or "planned"."""
     value = value.strip()
-    if value.isdigit() and len(value) < 3:
+    # isdigit() alone accepts "²" and other digits int() refuses.
+    if value.isascii() and value.isdigit() and len(value) < 3:
         return int(value)
     if value in {dialog.DONT_KNOW, dialog.PLANNED}:
         return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from threading import Lock
 from typing import Any
 
@@ -36,6 +37,15 @@ CSV_TABLES = [
     ("comments", N_("Comments")),
     ("evidence", N_("Documentation")),
 ]
+
+
+def report_dir(state: State, rnd: rounds.Round) -> Path:
+    """The round's own report cache: a key is served only for the round it was rendered from.
+
+    Two rounds with identical content get separate files; that costs a render, and keeps
+    one municipality's report out of reach through another's round when a key leaks.
+    """
+    return settings_of(state).data_path / "reports" / str(rnd.id)
 
 
 class ReportRenderer:
@@ -122,13 +132,14 @@ class ResultPages(Controller):
         )
         model = results.report_model(store.db(), catalog, rnd, t)
         key = pdf.cache_key(model)
-        cache_dir = settings_of(state).data_path / "reports"
+        cache_dir = report_dir(state, rnd)
         if pdf.cached_path(cache_dir, key).exists():
             return Redirect(f"/rounds/{rnd.id}/reports/{key}.pdf", status_code=303)
         renderer: ReportRenderer = state.renderer
-        failed = renderer.failed(key)
+        job = f"{rnd.id}/{key}"
+        failed = renderer.failed(job)
         if not failed:
-            renderer.ensure(key, lambda: pdf.render_to_cache(model, t, cache_dir))
+            renderer.ensure(job, lambda: pdf.render_to_cache(model, t, cache_dir))
         return render(
             request,
             "results/report_pending.html",
@@ -147,9 +158,7 @@ class ResultPages(Controller):
         """A rendered report, named by the digest of what it was made from."""
         rnd = round_of(state, coordinator, round_id)
         match = KEY.match(filename)
-        path = pdf.cached_path(
-            settings_of(state).data_path / "reports", match.group(1) if match else "-"
-        )
+        path = pdf.cached_path(report_dir(state, rnd), match.group(1) if match else "-")
         if match is None or not path.exists():
             raise NotFound("This report is not available; open the results page to make a new one.")
         safe = re.sub(r"[^A-Za-z0-9æøåÆØÅäöÄÖ _-]", "", rnd.name).strip() or "kompass"
