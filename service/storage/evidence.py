@@ -13,7 +13,7 @@ import sqlite_utils
 from service.domain.answers import EvidenceRef, EvidenceState
 from service.errors import InvalidInput, NotFound
 from service.storage.clock import now
-from service.storage.evidence_files import StoredFile
+from service.storage.evidence_files import StoredFile, with_extension
 
 
 class ReviewState(StrEnum):
@@ -114,7 +114,8 @@ def add_file(
             "sha256": stored.sha256,
             "size": stored.size,
             "media_type": stored.media_type,
-            "filename": filename,
+            # Stored (and later served) under the extension of the sniffed type.
+            "filename": with_extension(filename, stored.extension),
             "title": title.strip()[:200] or filename,
             "effective_date": effective_date,
             "uploaded_at": now(),

@@ -22,7 +22,7 @@ from service.i18n import translator
 from service.questionnaires import Catalog
 from service.storage import accounts, evidence, respondents, rounds
 from service.storage.db import Store
-from service.storage.evidence_files import path_for
+from service.storage.evidence_files import MEDIA_TYPES, path_for, with_extension
 from service.web.auth import SignedIn, current_coordinator, round_of
 from service.web.context import render, request_translator, settings_of
 
@@ -353,12 +353,14 @@ class CoordinatorPages(Controller):
         record = evidence.get(store.db(), round_of(state, coordinator, round_id).id, evidence_id)
         if record.kind != "file" or not record.sha256:
             raise NotFound("No such evidence.")
+        # Litestar adds "; charset=utf-8" to text types itself; the extension follows the
+        # sniffed type whatever the uploader called the file (older records included).
         media_type = record.media_type or "application/octet-stream"
-        if media_type == "text/plain":
-            media_type = "text/plain; charset=utf-8"
         return File(
             path=path_for(settings_of(state).data_path / "evidence", record.sha256),
-            filename=record.filename or f"evidence-{record.id}",
+            filename=with_extension(
+                record.filename or f"evidence-{record.id}", MEDIA_TYPES.get(media_type, "bin")
+            ),
             media_type=media_type,
             content_disposition_type="attachment",
             headers={"X-Content-Type-Options": "nosniff"},
