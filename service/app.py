@@ -17,6 +17,7 @@ from litestar.stores.file import FileStore
 from litestar.template.config import TemplateConfig
 
 from service.i18n import compile_catalogs
+from service.logs import redact_handlers
 from service.questionnaires import Catalog
 from service.settings import Settings, ensure_secret
 from service.storage.db import Store
@@ -44,6 +45,7 @@ def _configure_jinja(engine: JinjaTemplateEngine) -> None:
 def create_app(settings: Settings) -> Litestar:
     """Build the Kompass ASGI app: migrate the database, load questionnaires, wire routes."""
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    redact_handlers()
     settings = ensure_secret(settings)
     compile_catalogs()
     store = Store(settings.db_path)

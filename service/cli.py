@@ -32,6 +32,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from service.app import create_app
+    from service.logs import uvicorn_log_config
 
     settings = from_env()
     host = args.host or settings.host
@@ -39,7 +40,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = msgspec.structs.replace(settings, host=host, port=port)
     app = create_app(settings)
     print(f"Kompass is running on {settings.public_url}  (Ctrl+C stops it)")
-    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower())
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        log_config=uvicorn_log_config(),
+    )
     return EXIT_OK
 
 

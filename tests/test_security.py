@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
+import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -19,6 +20,8 @@ from service.storage import accounts
 from service.storage.db import open_database
 from service.storage.migrations import migrate
 from service.throttle import ACCOUNT_LIMIT, ADDRESS_LIMIT
+
+from .conftest import Server, free_port, server_env
 
 PASSWORD = "correct horse battery"
 HOME = "k@fjellbygd.no"
@@ -270,3 +273,64 @@ def test_concurrent_password_hashing_is_bounded(
     assert response.status_code == 429
     assert response.headers["retry-after"] == "5"
     assert sign_in(client) == 303
+
+
+# --- tokens -----------------------------------------------------------------------------
+
+
+def test_no_plain_token_is_kept_server_side_after_invitation(
+    client: TestClient[Litestar], settings: Settings
+) -> None:
+    assert sign_in(client) == 303
+    csrf = client.cookies["kompass_csrf"]
+    created = client.post(
+        "/rounds/",
+        data={"name": "R", "questionnaire": "example-1.0", "locale": "nb", "_csrf_token": csrf},
+        follow_redirects=False,
+    )
+    round_id = created.headers["location"].rsplit("/", 1)[1]
+    client.post(f"/rounds/{round_id}/open", data={"_csrf_token": csrf})
+    invited = client.post(
+        f"/rounds/{round_id}/respondents",
+        data={"role": "mayor", "name": "Kari", "_csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert invited.status_code == 303
+    page = client.get(invited.headers["location"])
+    token = re.search(r'id="new-link" readonly value="[^"]*/r/([^"]+)"', page.text)
+    assert token is not None
+    stored = b"".join(p.read_bytes() for p in settings.data_path.rglob("*") if p.is_file())
+    stored += settings.db_path.read_bytes()
+    assert token.group(1).encode() not in stored
+    assert 'id="new-link"' not in client.get(f"/rounds/{round_id}").text
+
+
+def test_tokens_are_redacted_in_every_log_line(tmp_path: Path, example_dir: Path) -> None:
+    env = server_env(tmp_path, example_dir, KOMPASS_LOG_LEVEL="DEBUG")
+    db = open_database(Path(env["KOMPASS_DB"]))
+    migrate(db)
+    home = accounts.create_municipality(db, "Fjellbygd", "NO", "nb")
+    accounts.create_coordinator(db, home.id, HOME, PASSWORD)
+    db.close()
+    srv = Server(env, free_port())
+    try:
+        with httpx.Client(base_url=srv.url, timeout=30) as http:
+            http.get("/health")
+            csrf = {"X-CSRFToken": http.cookies["kompass_csrf"]}
+            http.post("/api/v1/session", json={"email": HOME, "password": PASSWORD}, headers=csrf)
+            rnd = http.post(
+                "/api/v1/rounds", json={"name": "R", "questionnaire": "example-1.0"}, headers=csrf
+            ).json()
+            http.post(f"/api/v1/rounds/{rnd['id']}/open", headers=csrf)
+            token = http.post(
+                f"/api/v1/rounds/{rnd['id']}/respondents", json={"role": "mayor"}, headers=csrf
+            ).json()["token"]
+            assert http.get(f"/api/v1/respond/{token}").status_code == 200
+            http.post(f"/api/v1/respond/{token}/indicators/nope/steps/level", json={"choice": 1})
+            http.get(f"/r/{token}/", follow_redirects=False)
+            http.get(f"/r/{token}x/overview")
+    finally:
+        srv.process.terminate()
+        output = srv.process.communicate(timeout=15)[0]
+    assert "/api/v1/respond/[token]" in output
+    assert token not in output

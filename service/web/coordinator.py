@@ -23,6 +23,7 @@ from service.questionnaires import Catalog
 from service.storage import accounts, evidence, respondents, rounds
 from service.storage.db import Store
 from service.storage.evidence_files import MEDIA_TYPES, path_for, with_extension
+from service.web import oneshot
 from service.web.auth import SignedIn, current_coordinator, round_of
 from service.web.context import render, request_translator, settings_of
 
@@ -223,14 +224,15 @@ class CoordinatorPages(Controller):
     ) -> Template:
         """The round overview: progress, invitations, evidence to review, provisional result."""
         rnd = round_of(state, coordinator, round_id)
-        shown = request.session.get(NEW_LINK) if request.session else None
+        shown = oneshot.read_link(request, settings_of(state).secret_key, coordinator.id, rnd.id)
         new_link = None
-        if isinstance(shown, dict) and shown.get("round") == rnd.id:
+        if shown is not None:
             store: Store = state.store
-            record = respondents.get(store.db(), rnd.id, int(shown["respondent"]))
-            new_link = (record, str(shown["link"]))
-            request.set_session({k: v for k, v in request.session.items() if k != NEW_LINK})
-        return self._page(request, state, coordinator, rnd, new_link=new_link)
+            new_link = (respondents.get(store.db(), rnd.id, shown[0]), shown[1])
+        page = self._page(request, state, coordinator, rnd, new_link=new_link)
+        if oneshot.COOKIE in request.cookies:
+            page.set_cookie(oneshot.expired_cookie(rnd.id))
+        return page
 
     @post("/{round_id:int}/open", sync_to_thread=True, status_code=303)
     def open_round(self, state: State, coordinator: SignedIn, round_id: FromPath[int]) -> Redirect:
@@ -367,22 +369,31 @@ class CoordinatorPages(Controller):
         )
 
 
-NEW_LINK = "new_link"
-
-
 def show_link_once(
     request: Request[Any, Any, Any],
     rnd: rounds.Round,
     record: respondents.RespondentRecord,
     link: str,
 ) -> Redirect:
-    """Keep the new link in the session for one view of the round page (post/redirect/get).
+    """Carry the new link to one view of the round page (post/redirect/get).
 
-    The link itself is never stored in the database; a reload must not invite anyone twice.
+    The link travels in a signed, short-lived cookie (``service.web.oneshot``): neither the
+    database nor the session file ever holds it; a reload must not invite anyone twice.
     """
-    entry = {"round": rnd.id, "respondent": record.id, "link": link}
-    request.set_session({**(request.session or {}), NEW_LINK: entry})
-    return Redirect(f"/rounds/{rnd.id}#new-link", status_code=303)
+    settings = settings_of(request.app.state)
+    coordinator_id = int((request.session or {}).get("coordinator_id", 0))
+    redirect = Redirect(f"/rounds/{rnd.id}#new-link", status_code=303)
+    redirect.set_cookie(
+        oneshot.link_cookie(
+            settings.secret_key,
+            settings.public_url.startswith("https://"),
+            coordinator_id,
+            rnd.id,
+            record.id,
+            link,
+        )
+    )
+    return redirect
 
 
 def link_for(state: State, token: str) -> str:
