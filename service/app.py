@@ -10,7 +10,6 @@ from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.stores.file import FileStore
@@ -25,6 +24,7 @@ from service.storage.migrations import migrate
 from service.throttle import Throttle
 from service.web import api, auth, coordinator, errors, limits, pages, respond, results
 from service.web.headers import security_headers
+from service.web.schema import KompassJsonRenderPlugin
 from service.web.sessions import KompassSessionConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -104,7 +104,7 @@ def create_app(settings: Settings) -> Litestar:
             title="Kompass API",
             version="0.1.0",
             path="/schema",
-            render_plugins=[JsonRenderPlugin()],
+            render_plugins=[KompassJsonRenderPlugin()],
         ),
         before_send=[security_headers(settings.public_url)],
         before_request=limits.refuse_huge_ids,
