@@ -334,3 +334,51 @@ def test_tokens_are_redacted_in_every_log_line(tmp_path: Path, example_dir: Path
         output = srv.process.communicate(timeout=15)[0]
     assert "/api/v1/respond/[token]" in output
     assert token not in output
+
+
+# --- numbers and nesting beyond what the service stores -----------------------------------
+
+HUGE = "9" * 20
+
+
+def test_ids_beyond_sqlite_range_deep_nesting_and_odd_digits_are_4xx(
+    client: TestClient[Litestar],
+) -> None:
+    assert sign_in(client) == 303
+    csrf = client.cookies["kompass_csrf"]
+    for path in [
+        f"/rounds/{HUGE}",
+        f"/rounds/{HUGE}/results",
+        f"/rounds/{HUGE}/evidence/{HUGE}/file",
+        f"/api/v1/rounds/{HUGE}",
+        f"/api/v1/rounds/{HUGE}/respondents",
+    ]:
+        response = client.get(path, headers={"Accept": "application/json"})
+        assert response.status_code == 404, path
+        assert response.json()["error"] == "not_found"
+    created = client.post(
+        "/api/v1/rounds",
+        json={"name": "R", "questionnaire": "example-1.0"},
+        headers={"X-CSRFToken": csrf},
+    ).json()
+    compare = client.get(f"/rounds/{created['id']}/compare?other={HUGE}")
+    assert compare.status_code == 400
+    deep = client.post(
+        "/api/v1/rounds",
+        content=b"[" * 100_000,
+        headers={"X-CSRFToken": csrf, "Content-Type": "application/json"},
+    )
+    assert deep.status_code == 400
+    assert deep.json()["error"] == "invalid"
+    client.post(f"/api/v1/rounds/{created['id']}/open", headers={"X-CSRFToken": csrf})
+    token = client.post(
+        f"/api/v1/rounds/{created['id']}/respondents",
+        json={"role": "mayor"},
+        headers={"X-CSRFToken": csrf},
+    ).json()["token"]
+    for choice in ["²", "١", HUGE]:
+        step = client.post(
+            f"/api/v1/respond/{token}/indicators/1.1.1/steps/system", json={"choice": choice}
+        )
+        assert step.status_code == 400, choice
+        assert step.json()["error"] == "invalid"
