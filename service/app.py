@@ -22,7 +22,7 @@ from service.settings import Settings, ensure_secret
 from service.storage.db import Store
 from service.storage.migrations import migrate
 from service.throttle import Throttle
-from service.web import api, auth, coordinator, errors, limits, pages, respond, results
+from service.web import account, api, auth, coordinator, errors, limits, pages, respond, results
 from service.web.headers import security_headers
 from service.web.schema import KompassJsonRenderPlugin
 from service.web.sessions import KompassSessionConfig
@@ -63,6 +63,7 @@ def create_app(settings: Settings) -> Litestar:
             auth.login,
             auth.logout,
             coordinator.CoordinatorPages,
+            account.AccountPages,
             respond.RespondPages,
             results.ResultPages,
             api.SessionApi,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from collections.abc import Iterator
@@ -382,3 +383,53 @@ def test_ids_beyond_sqlite_range_deep_nesting_and_odd_digits_are_4xx(
         )
         assert step.status_code == 400, choice
         assert step.json()["error"] == "invalid"
+
+
+# --- accounts ---------------------------------------------------------------------------
+
+
+def test_changing_the_password_ends_other_sessions(
+    client: TestClient[Litestar], settings: Settings
+) -> None:
+    assert sign_in(client) == 303
+    other_session = client.cookies["kompass_session"]
+    client.cookies.clear()
+    assert sign_in(client) == 303
+    csrf = client.cookies["kompass_csrf"]
+    form = {"current": "wrong one", "new": "a new passphrase", "confirm": "a new passphrase"}
+    refused = client.post("/account/password", data={**form, "_csrf_token": csrf})
+    assert refused.status_code == 400
+    assert "Nåværende passord er feil." in refused.text
+    form["current"] = PASSWORD
+    changed = client.post("/account/password", data={**form, "_csrf_token": csrf})
+    assert changed.status_code == 200
+    assert "Passordet er endret" in changed.text
+    assert client.get("/rounds/").status_code == 200  # this session goes on
+    mine = client.cookies["kompass_session"]
+    client.cookies.clear()
+    plant(client, other_session)
+    assert client.get("/rounds/", follow_redirects=False).status_code == 303
+    client.cookies.clear()
+    assert sign_in(client, HOME, PASSWORD) == 401
+    assert sign_in(client, HOME, "a new passphrase") == 303
+    assert mine != other_session
+
+
+def test_a_disabled_coordinator_is_signed_out_and_cannot_sign_in(
+    client: TestClient[Litestar], settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.cli import main
+
+    assert sign_in(client) == 303
+    assert client.get("/rounds/").status_code == 200
+    monkeypatch.setenv("KOMPASS_DB", str(settings.db_path))
+    monkeypatch.setenv("KOMPASS_QUESTIONNAIRES", settings.questionnaires)
+    assert main(["admin", "disable-coordinator", "1"]) == 0
+    assert main(["admin", "disable-coordinator", "99"]) == 2
+    assert client.get("/rounds/", follow_redirects=False).status_code == 303
+    assert sign_in(client) == 401
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["admin", "set-password", "2", "--password-stdin"]) == 2
+    monkeypatch.setattr("sys.stdin", io.StringIO("another passphrase\n"))
+    assert main(["admin", "set-password", "2", "--password-stdin"]) == 0
+    assert sign_in(client, OTHER, "another passphrase") == 303

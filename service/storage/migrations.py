@@ -139,6 +139,13 @@ def m0002_assessment_rounds(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+@migrations(name="0005_coordinator_access")
+def m0005_coordinator_access(db: sqlite_utils.Database) -> None:
+    """Disabling a coordinator, and ending their sessions when the password changes."""
+    db.execute("ALTER TABLE coordinators ADD COLUMN disabled_at TEXT")
+    db.execute("ALTER TABLE coordinators ADD COLUMN credentials_changed_at REAL NOT NULL DEFAULT 0")
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations not yet applied to ``db``."""
     return [m.name for m in migrations.pending(db)]

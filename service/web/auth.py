@@ -17,6 +17,7 @@ from service.storage import accounts, rounds
 from service.storage.db import Store
 from service.throttle import Throttle
 from service.web.context import render, request_translator
+from service.web.sessions import STARTED
 
 SESSION_KEY = "coordinator_id"
 # Handlers take the signed-in coordinator as this explicitly named dependency.
@@ -30,10 +31,17 @@ def current_coordinator(request: Request[Any, Any, Any], state: State) -> accoun
         raise NotAuthorizedException()
     store: Store = state.store
     try:
-        return accounts.get_coordinator(store.db(), coordinator_id)
+        coordinator = accounts.get_coordinator(store.db(), coordinator_id)
     except NotFound:
         request.clear_session()
         raise NotAuthorizedException() from None
+    started = request.session.get(STARTED)
+    began = started if isinstance(started, int | float) else 0.0
+    if coordinator.disabled_at or began < coordinator.credentials_changed_at:
+        # Disabled, or the password changed since this session began.
+        request.clear_session()
+        raise NotAuthorizedException()
+    return coordinator
 
 
 def round_of(state: State, coordinator: accounts.Coordinator, round_id: int) -> rounds.Round:
