@@ -433,3 +433,27 @@ def test_a_disabled_coordinator_is_signed_out_and_cannot_sign_in(
     monkeypatch.setattr("sys.stdin", io.StringIO("another passphrase\n"))
     assert main(["admin", "set-password", "2", "--password-stdin"]) == 0
     assert sign_in(client, OTHER, "another passphrase") == 303
+
+
+def test_answers_after_the_deadline_are_accepted_and_keep_their_time(
+    client: TestClient[Litestar], settings: Settings
+) -> None:
+    """Decision (docs/security.md): a self-assessment accepts late answers, timestamped."""
+    assert sign_in(client) == 303
+    csrf = {"X-CSRFToken": client.cookies["kompass_csrf"]}
+    rnd = client.post(
+        "/api/v1/rounds",
+        json={"name": "R", "questionnaire": "example-1.0", "deadline": "2020-01-31"},
+        headers=csrf,
+    ).json()
+    client.post(f"/api/v1/rounds/{rnd['id']}/open", headers=csrf)
+    token = client.post(
+        f"/api/v1/rounds/{rnd['id']}/respondents", json={"role": "mayor"}, headers=csrf
+    ).json()["token"]
+    step = client.post(f"/api/v1/respond/{token}/indicators/1.1.1/steps/system", json={"choice": 2})
+    assert step.status_code == 200
+    db = open_database(settings.db_path)
+    saved = db.execute("SELECT created_at FROM answers").fetchall()
+    db.close()
+    assert len(saved) == 1
+    assert saved[0]["created_at"] > "2020-02-01"
