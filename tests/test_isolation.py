@@ -103,9 +103,12 @@ def build(settings: Settings) -> World:
     evidence.add_file(db, ra.id, a2.id, "1.1.1", text, "a2.txt", "A2-SECRET-COMMENT doc", None)
     db.close()
     # A rendered report of B's round, as the cache would hold it.
+    # Both where the round's own cache keeps it and in the shared folder earlier versions
+    # used, so a lookup by key alone would find it.
     folder = settings.data_path / "reports" / str(rb.id)
     folder.mkdir(parents=True)
-    (folder / f"{B_KEY}.pdf").write_bytes(b"%PDF-1.4 B-SECRET-PDF")
+    for place in [folder, folder.parent]:
+        (place / f"{B_KEY}.pdf").write_bytes(b"%PDF-1.4 B-SECRET-PDF")
     return World(
         round_a=ra.id,
         round_b=rb.id,
