@@ -491,3 +491,33 @@ def test_default_limits_are_counted_as_documented() -> None:
     throttle.attempt("new@x.no", "10.0.0.2")
     throttle.succeeded("new@x.no", "10.0.0.2")
     throttle.attempt("new@x.no", "10.0.0.2")
+
+
+# --- evidence downloads -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["payload.hta", "run.bat", "page.html"])
+def test_evidence_is_served_under_its_sniffed_type(client: TestClient[Litestar], name: str) -> None:
+    assert sign_in(client) == 303
+    csrf = {"X-CSRFToken": client.cookies["kompass_csrf"]}
+    rnd = client.post(
+        "/api/v1/rounds", json={"name": "R", "questionnaire": "example-1.0"}, headers=csrf
+    ).json()
+    client.post(f"/api/v1/rounds/{rnd['id']}/open", headers=csrf)
+    token = client.post(
+        f"/api/v1/rounds/{rnd['id']}/respondents", json={"role": "mayor"}, headers=csrf
+    ).json()["token"]
+    uploaded = client.post(
+        f"/api/v1/respond/{token}/indicators/1.1.1/evidence",
+        files={"file": (name, b"<html><script>alert(1)</script></html>\n", "text/html")},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    assert uploaded.json()["filename"] == name.rsplit(".", 1)[0] + ".txt"
+    download = client.get(f"/rounds/{rnd['id']}/evidence/{uploaded.json()['id']}/file")
+    assert download.status_code == 200
+    assert download.headers["content-type"] == "text/plain; charset=utf-8"
+    disposition = download.headers["content-disposition"]
+    assert disposition.startswith("attachment")
+    assert name.rsplit(".", 1)[0] + ".txt" in disposition
+    assert name not in disposition
+    assert download.headers["x-content-type-options"] == "nosniff"
