@@ -39,11 +39,12 @@ system-deps:
 test *args: compile system-deps
     uv run --frozen pytest {{args}}
 
-# ruff + mypy --strict on service/.
+# ruff + mypy --strict on service/ + the import contracts (rooms) in pyproject.toml.
 lint: sync
     uv run --frozen ruff check .
     uv run --frozen ruff format --check .
     uv run --frozen mypy --strict service
+    uv run --frozen lint-imports
 
 # Format the code in place.
 fmt: sync

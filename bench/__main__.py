@@ -13,6 +13,8 @@ from pathlib import Path
 import msgspec
 import weasyprint
 
+from bench.assistant import BATCH_100_SECONDS, LABELLED, load_labelled
+from bench.assistant import main as assistant_agreement
 from service.answers_file import load_answers_bytes
 from service.domain.assessment import assess
 from service.domain.synthetic import NORMAL, synthetic_answers
@@ -138,11 +140,32 @@ def bench_pdf_50_respondents() -> Result:
     )
 
 
+def bench_assist_batch_100() -> Result:
+    """`kompass assist interpret --batch` on 100 answers (a new process, models loaded once)."""
+    rows = load_labelled(LABELLED)
+    lines = [
+        msgspec.json.encode({"indicator": r.indicator, "lang": r.lang, "text": r.text}).decode()
+        for r in rows
+        if r.q == "kommunekompasset-2.1"
+    ]
+    batch = (lines * 2)[:100]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "batch.jsonl"
+        path.write_text("\n".join(batch) + "\n", encoding="utf-8")
+        command = [sys.executable, "-m", "service.cli", "assist", "interpret"]
+        command += ["kommunekompasset-2.1", "--batch", str(path)]
+        seconds = measure(
+            lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL), repeat=3
+        )
+    return "kompass assist interpret --batch, 100 answers", seconds, BATCH_100_SECONDS
+
+
 BENCHMARKS: list[Callable[[], Result]] = [
     bench_pdf_50_respondents,
     bench_load_questionnaires,
     bench_score_100_respondents,
     bench_score_cli_100_respondents,
+    bench_assist_batch_100,
 ]
 
 
@@ -156,6 +179,8 @@ def main() -> int:
         failed += not ok
         verdict = "ok" if ok else "SLOW"
         print(f"{name:50} {seconds * 1000:>8.1f}ms {target * 1000:>8.0f}ms {verdict}")
+    print("assistant agreement with careful assessors (docs/assistant.md):")
+    failed += assistant_agreement([])
     return 1 if failed else 0
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import msgspec
 
+from service.domain.locales import LOCALES
 from service.domain.questionnaire import summarize
 from service.questionnaires import QuestionnaireError, load_file, schema
 from service.settings import SettingsError, from_env
@@ -279,6 +280,89 @@ def cmd_set_password(args: argparse.Namespace) -> int:
     )
 
 
+# --- kompass assist: the assistant from the command line (same code path as the card) -------
+
+
+def _assist_line(interpretation: Any, dimensions: list[Any]) -> str:
+    """The one JSON object per answer that `kompass assist interpret` prints."""
+    levels = {d.value: interpretation.levels.get(d) for d in dimensions}
+    return json.dumps(
+        {
+            "status": interpretation.status.value,
+            "levels": levels,
+            "confidence": interpretation.confidence,
+            "reason": interpretation.reason,
+        },
+        ensure_ascii=False,
+    )
+
+
+def cmd_assist_interpret(args: argparse.Namespace) -> int:
+    """Interpret free text (or a JSONL batch) and print one JSON object per answer."""
+    from service.assist.batch import BatchError, read_batch
+    from service.assist.offline import OfflineAssistant
+    from service.errors import KompassError
+    from service.questionnaires import Catalog
+
+    settings = from_env()
+    catalog = Catalog(settings.questionnaire_path)
+    q = catalog.get(args.questionnaire)
+    if q is None:
+        known = ", ".join(x.id for x in catalog.all())
+        _err(f"kompass: unknown questionnaire '{args.questionnaire}' (installed: {known})")
+        return EXIT_BAD_INPUT
+    if args.batch is not None:
+        if args.indicator is not None or args.text is not None:
+            _err("kompass: give either INDICATOR_ID and TEXT or --batch FILE.jsonl, not both")
+            return EXIT_BAD_INPUT
+        try:
+            items = read_batch(Path(args.batch), q)
+        except BatchError as exc:
+            for problem in exc.problems:
+                _err(str(problem))
+            return EXIT_BAD_INPUT
+    else:
+        if args.indicator is None or args.text is None:
+            _err("kompass: give INDICATOR_ID and TEXT, or --batch FILE.jsonl")
+            return EXIT_BAD_INPUT
+        if q.indicator(args.indicator) is None:
+            _err(f"kompass: unknown indicator '{args.indicator}' in {q.id}")
+            return EXIT_BAD_INPUT
+        items = [(args.indicator, args.lang or q.default_locale, args.text)]
+    assistant = OfflineAssistant(catalog)  # loaded once for the whole batch
+    for indicator_id, lang, text in items:
+        try:
+            result = assistant.interpret_text(q.id, indicator_id, lang, text)
+        except KompassError as exc:
+            _err(f"kompass: {exc}")
+            return EXIT_BAD_INPUT
+        indicator = q.indicator(indicator_id)
+        assert indicator is not None  # checked above
+        sys.stdout.write(_assist_line(result, list(indicator.dimensions)) + "\n")
+    return EXIT_OK
+
+
+def add_assist_parser(sub: Any) -> None:
+    """`kompass assist interpret QUESTIONNAIRE_ID [INDICATOR_ID TEXT | --batch FILE.jsonl]`."""
+    assist = sub.add_parser("assist", help="the assistant").add_subparsers(
+        dest="assist_command", required=True
+    )
+    interpret = assist.add_parser(
+        "interpret", help="propose levels for free text (one JSON object per answer)"
+    )
+    interpret.add_argument("questionnaire", metavar="QUESTIONNAIRE_ID")
+    interpret.add_argument("indicator", nargs="?", default=None, metavar="INDICATOR_ID")
+    interpret.add_argument("text", nargs="?", default=None, metavar="TEXT")
+    interpret.add_argument("--lang", choices=["nb", "sv", "en"], default=None)
+    interpret.add_argument(
+        "--batch",
+        default=None,
+        metavar="FILE.jsonl",
+        help='lines {"indicator": "1.1.1", "lang": "nb", "text": "…"}',
+    )
+    interpret.set_defaults(handler=cmd_assist_interpret)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(
@@ -311,7 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("questionnaire", metavar="QUESTIONNAIRE_ID")
     score.add_argument("answers", metavar="ANSWERS_FILE")
     score.add_argument("--format", choices=["json", "text"], default="text")
-    score.add_argument("--lang", choices=["nb", "sv", "en"], default=None)
+    score.add_argument("--lang", choices=list(LOCALES), default=None)
     score.set_defaults(handler=cmd_score)
 
     sub.add_parser("demo", help="create demo data and print how to sign in").set_defaults(
@@ -324,7 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
     municipality = admin.add_parser("create-municipality", help="register a municipality")
     municipality.add_argument("name")
     municipality.add_argument("--country", choices=["NO", "SE"], required=True)
-    municipality.add_argument("--locale", choices=["nb", "sv", "en"], required=True)
+    municipality.add_argument("--locale", choices=list(LOCALES), required=True)
     municipality.set_defaults(handler=cmd_create_municipality)
     coordinator = admin.add_parser("create-coordinator", help="create a coordinator account")
     coordinator.add_argument("--municipality", type=int, required=True, metavar="ID")
@@ -349,7 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="render a round's gap-analysis PDF")
     report.add_argument("round_id", type=int, metavar="ROUND_ID")
-    report.add_argument("--lang", choices=["nb", "sv", "en"], default=None)
+    report.add_argument("--lang", choices=list(LOCALES), default=None)
     report.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
     report.set_defaults(handler=cmd_report)
 
@@ -359,12 +443,21 @@ def build_parser() -> argparse.ArgumentParser:
     answers.add_parser("schema", help="print the JSON Schema").set_defaults(
         handler=cmd_answers_schema
     )
+    add_assist_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kompass`` console script."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    # Known-args parsing lets `assist interpret Q ID --lang nb "TEXT"` put TEXT after an option.
+    args, extras = parser.parse_known_args(argv)
+    if extras and (args.handler is not cmd_assist_interpret or args.text is not None):
+        parser.error(f"unrecognized arguments: {' '.join(extras)}")
+    if extras:
+        if any(e.startswith("-") for e in extras) or len(extras) > 1:
+            parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        args.text = extras[0]
     handler: Handler = args.handler
     try:
         return handler(args)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 import sqlite_utils
 
+from service import rounds as use
 from service.domain.answers import IndicatorAnswer
 from service.domain.synthetic import NORMAL, WEAK, Profile, synthetic_answers
 from service.errors import NotFound
@@ -91,12 +92,12 @@ def _round(
     q = catalog.get(questionnaire_id)
     if q is None:
         raise NotFound("The questionnaire of this round is no longer installed.")
-    rnd = rounds.create_round(db, municipality_id, name, q.id, q.default_locale, None)
-    rnd = rounds.open_round(db, rnd)
+    rnd = use.create(db, catalog, municipality_id, name=name, questionnaire_id=q.id)
+    rnd = use.open_round(db, rnd)
     synthetic = synthetic_answers(q, profile, PER_ROLE, seed=seed)
     ids = _save_answers(db, rnd, [(r.role, r.answers) for r in synthetic.respondents])
     if close:
-        rnd = rounds.close_round(db, rnd)
+        rnd = use.close_round(db, rnd)
     return rnd, ids
 
 

@@ -1,69 +1,23 @@
-"""Errors the service raises on purpose, each with a user-facing message.
+"""The service's error kinds; defined in the domain (``service.domain.errors``) and re-exported."""
 
-They know nothing of HTTP: ``service.web.errors`` maps each kind to a status code.
-Messages are marked for extraction here and translated when rendered.
-"""
+from service.domain.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    KompassError,
+    NotFound,
+    TooLarge,
+    TooManyRequests,
+    UnsupportedType,
+)
 
-from __future__ import annotations
-
-from typing import Any
-
-
-class KompassError(Exception):
-    """Base: a message id (English source text) and the values for its placeholders."""
-
-    kind = "invalid"
-
-    def __init__(self, message: str, **params: Any) -> None:
-        super().__init__(message % params if params else message)
-        self.message = message
-        self.params = params
-
-
-class InvalidInput(KompassError):
-    """The request or file is malformed or breaks a rule."""
-
-    kind = "invalid"
-
-
-class NotFound(KompassError):
-    """The thing asked for does not exist, or is not visible to the caller."""
-
-    kind = "not_found"
-
-
-class Forbidden(KompassError):
-    """The caller may not do this."""
-
-    kind = "forbidden"
-
-
-class Conflict(KompassError):
-    """The request clashes with the current state (e.g. a closed round)."""
-
-    kind = "conflict"
-
-
-class TooLarge(KompassError):
-    """An upload exceeds the size limit."""
-
-    kind = "too_large"
-
-
-class UnsupportedType(KompassError):
-    """An upload's content is of a type Kompass does not accept."""
-
-    kind = "unsupported_type"
-
-
-class TooManyRequests(KompassError):
-    """Too many attempts, or too many at once: the caller should retry after a while.
-
-    ``retry_after`` is in seconds (the web layer sends it as ``Retry-After``).
-    """
-
-    kind = "too_many"
-
-    def __init__(self, message: str, *, retry_after: int, **params: Any) -> None:
-        super().__init__(message, **params)
-        self.retry_after = retry_after
+__all__ = [
+    "Conflict",
+    "Forbidden",
+    "InvalidInput",
+    "KompassError",
+    "NotFound",
+    "TooLarge",
+    "TooManyRequests",
+    "UnsupportedType",
+]

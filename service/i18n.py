@@ -18,6 +18,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
+from service.domain.locales import LOCALES
 from service.domain.messages import N_
 
 __all__ = ["N_", "Translator", "negotiate", "translator"]
@@ -25,7 +26,7 @@ __all__ = ["N_", "Translator", "negotiate", "translator"]
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCALE_DIR = PROJECT_ROOT / "locales"
 DOMAIN = "messages"
-SUPPORTED = ("nb", "sv", "en")
+SUPPORTED = LOCALES
 FALLBACK = "en"
 
 # Browsers send several codes for Norwegian; Kompass serves Bokmål for all of them.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlite_utils
 
 from service.domain.answers import AnswerSet
@@ -12,7 +14,8 @@ from service.domain.scoring import score
 from service.errors import NotFound
 from service.i18n import Translator
 from service.questionnaires import Catalog
-from service.report.model import ReportModel, build
+from service.report.model import build
+from service.report.rows import ReportModel
 from service.storage import accounts, answers, evidence, respondents
 from service.storage.rounds import Round, RoundStatus, list_rounds
 
@@ -87,3 +90,12 @@ def report_model(
         municipality=municipality.name,
         round_name=rnd.name,
     )
+
+
+def report_dir(data_path: Path, rnd: Round) -> Path:
+    """The round's own report cache: a key is served only for the round it was rendered from.
+
+    Two rounds with identical content get separate files; that costs a render, and keeps
+    one municipality's report out of reach through another's round when a key leaks.
+    """
+    return data_path / "reports" / str(rnd.id)

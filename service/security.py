@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from service.domain.messages import N_
 from service.errors import TooManyRequests
-from service.i18n import N_
 
 _HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
 TOKEN_BYTES = 32

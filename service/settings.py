@@ -39,6 +39,15 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     smtp_port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 25
     smtp_sender: str = "kompass@localhost"
     log_level: Annotated[str, msgspec.Meta(pattern="^(DEBUG|INFO|WARNING|ERROR)$")] = "INFO"
+    llm_url: Annotated[str, msgspec.Meta(pattern=r"^(https?://\S+)?$")] = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout: Annotated[float, msgspec.Meta(gt=0, le=300)] = 20.0
+
+    @property
+    def llm_enabled(self) -> bool:
+        """Whether an optional language model is configured (URL and model both set)."""
+        return bool(self.llm_url and self.llm_model)
 
     @property
     def db_path(self) -> Path:

@@ -13,8 +13,8 @@ import threading
 import time
 from collections import deque
 
+from service.domain.messages import N_
 from service.errors import TooManyRequests
-from service.i18n import N_
 
 TOO_MANY_ATTEMPTS = N_("Too many sign-in attempts. Try again in %(minutes)s minutes.")
 

@@ -20,14 +20,15 @@ from pypdf import PdfReader
 from service.report.charts import (
     BarRow,
     Series,
-    _place_markers,
-    _Scale,
     bar_chart,
+    fontmetrics,
     gauge_chart,
     radar_chart,
     text_width,
     wrap,
 )
+from service.report.charts.bars import _Scale
+from service.report.charts.gauge import _place_markers
 
 from .conftest import ROOT
 
@@ -663,3 +664,9 @@ def test_weasyprint_keeps_nordic_letters_and_escaped_text(tmp_path: Path) -> Non
     text = render(svg, tmp_path / "radar-escaping.pdf")
     for word in ("A & B <c>", "Ærø", "Åsnes", "Örebro", "län", "50,0"):
         assert word in text, (word, text)
+
+
+def test_glyph_widths_are_generated_from_the_font() -> None:
+    """The committed width table is exactly what fontTools reads from DejaVu Sans."""
+    committed = (ROOT / "service/report/charts/_glyph_widths.py").read_text(encoding="utf-8")
+    assert committed == fontmetrics.source()

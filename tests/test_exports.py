@@ -18,7 +18,7 @@ from service.domain.answers import (
 from service.domain.assessment import Assessment, assess
 from service.domain.questionnaire import Dimension, Questionnaire
 from service.domain.scoring import from_tenths, to_tenths
-from service.i18n import Translator
+from service.i18n import SUPPORTED, Translator
 from service.labels import finding
 from service.questionnaires import load_file
 from service.report.exports import Cell, RespondentInfo, Table, build_tables, to_csv, to_xlsx
@@ -28,7 +28,7 @@ from .conftest import EXAMPLE
 
 Q: Questionnaire = load_file(EXAMPLE)
 S, SC, R, E = Dimension.SYSTEM, Dimension.SCOPE, Dimension.RESULTS, Dimension.EVALUATION
-LOCALES = ["nb", "sv", "en"]
+LOCALES = list(SUPPORTED)
 NAMES = ["areas", "subquestions", "indicators", "answers", "comments", "evidence"]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from service.i18n import LOCALE_DIR, Translator, negotiate, parse_accept_language
+from service.i18n import LOCALE_DIR, SUPPORTED, Translator, negotiate, parse_accept_language
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -107,7 +107,7 @@ def test_every_message_has_nb_and_sv_translations(tmp_path: Path) -> None:
     with pot.open("rb") as f:
         wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
     assert wanted, "extraction found no messages"
-    for locale in ("nb", "sv", "en"):
+    for locale in SUPPORTED:
         with (LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as f:
             catalog = read_po(f, locale=locale)
         done = {

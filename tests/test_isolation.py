@@ -20,9 +20,11 @@ from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
 from litestar.testing import TestClient
 
+from service import rounds as use
 from service.app import create_app
 from service.domain.answers import IndicatorAnswer
 from service.domain.questionnaire import Dimension
+from service.domain.rounds import NewRound
 from service.settings import Settings
 from service.storage import accounts, answers, evidence, respondents, rounds
 from service.storage.db import open_database
@@ -84,8 +86,8 @@ def build(settings: Settings) -> World:
     accounts.create_coordinator(db, other.id, "k@dalbygd.no", PASSWORD)
     made = {}
     for key, municipality, name in [("a", home, "Runde A"), ("b", other, "B-SECRET-ROUND")]:
-        rnd = rounds.create_round(db, municipality.id, name, "example-1.0", "nb", None)
-        made[key] = rounds.open_round(db, rnd)
+        new = NewRound(name=name, questionnaire_id="example-1.0", locale="nb", deadline=None)
+        made[key] = use.open_round(db, rounds.create_round(db, municipality.id, new))
     ra, rb = made["a"], made["b"]
     a1, token_a1 = respondents.invite(db, ra.id, "mayor", "A1", "")
     a2, token_a2 = respondents.invite(db, ra.id, "mayor", "A2-SECRET-NAME", "")
@@ -157,10 +159,15 @@ def routes(app: Litestar) -> list[Route]:
             if not isinstance(handler, HTTPRouteHandler):
                 continue
             params = tuple(route.path_parameters)
+            # Injected dependencies (store, catalog, settings, the signed-in coordinator, ...)
+            # are not ids a client sends.
+            injected = set(handler.resolve_dependencies())
             query = tuple(
                 name
                 for name in handler.parsed_fn_signature.parameters
-                if name not in CONTEXT and name not in params and name not in IGNORED_QUERY
+                if name not in CONTEXT | injected
+                and name not in params
+                and name not in IGNORED_QUERY
             )
             for method in sorted(handler.http_methods - {"OPTIONS", "HEAD"}):
                 found.append(Route(method, route.path, params, query))

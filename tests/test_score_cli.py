@@ -35,7 +35,7 @@ def test_calibration(
     assert code == 0
     result = json.loads(out)
     assert low <= result["score"]["points"] <= high
-    assert result["score"]["coverage"]["indicators_known"] == 208
+    assert result["score"]["coverage"]["indicators_known"] == 217
 
 
 def test_json_output_equals_the_scoring_module(capsys: pytest.CaptureFixture[str]) -> None:
@@ -70,18 +70,18 @@ def test_json_output_equals_the_scoring_module(capsys: pytest.CaptureFixture[str
         (
             "nb",
             [
-                "Totalt: 355,3 av 800 poeng",
-                "1. Offentlighet og demokrati: 40,9 / 100",
+                "Totalt: 358,0 av 800 poeng",
+                "1. Offentlighet og demokrati: 44,0 / 100",
                 "Utfordring",
                 "Svakhet",
-                "(dokumentert: 22,9)",
+                "(dokumentert: 34,4)",
             ],
         ),
         (
             "en",
             [
-                "Total: 355.3 of 800 points",
-                "1. Public access and democracy: 40.9 / 100",
+                "Total: 358.0 of 800 points",
+                "1. Public access and democracy: 44.0 / 100",
                 "Weakness",
             ],
         ),

@@ -80,6 +80,16 @@ def test_single_respondent_by_hand() -> None:
     result = score(Q, SINGLE)
     assert by_id(result, "ind", "1.1.1").fraction == pytest.approx(0.60)  # type: ignore[attr-defined]
     assert by_id(result, "ind", "1.1.2").fraction == pytest.approx(0.50)  # type: ignore[attr-defined]
+    # Indicator points: 1.1.1 max 24 × 0.60 = 14.4 (documented), 1.1.2 max 16 × 0.50 = 8.0
+    # (undocumented); together the 22.4 of 1.1. Unknown indicators have no points.
+    assert [
+        (r.id, r.points, r.documented_points) for r in result.indicators if r.points is not None
+    ] == [
+        ("1.1.1", pytest.approx(14.4), pytest.approx(14.4)),
+        ("1.1.2", pytest.approx(8.0), 0.0),
+        ("1.2.1", 0.0, 0.0),
+        ("2.1.1", 0.0, 0.0),
+    ]
     assert [(s.id, s.points, s.documented_points) for s in result.subquestions] == [
         ("1.1", 22.4, 14.4),
         ("1.2", 0.0, 0.0),
@@ -320,6 +330,17 @@ def test_scores_stay_within_bounds_and_add_up(answers: AnswerSet) -> None:
     for ind in result.indicators:
         if ind.fraction is not None:
             assert 0 <= ind.fraction <= 1
+            assert ind.points is not None
+            assert ind.documented_points is not None
+            assert 0 <= ind.documented_points <= ind.points <= ind.max_points + 1e-9
+        else:
+            assert ind.points is None
+            assert ind.documented_points is None
+    for sq in result.subquestions:
+        in_sq = [r for r in result.indicators if r.subquestion == sq.id]
+        if all(r.points is not None for r in in_sq):
+            # With every indicator known, the indicators' points are the sub-question's.
+            assert to_tenths(sum(r.points or 0.0 for r in in_sq)) == to_tenths(sq.points or 0.0)
 
 
 @PROPERTY

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from service.domain.answers import IndicatorAnswer
+from service.domain.rounds import NewRound
+from service.storage import accounts, answers, respondents, rounds
 from service.storage.db import Store, open_database
 from service.storage.migrations import applied, migrate, migrations, pending
 
@@ -50,6 +53,27 @@ def test_foreign_keys_and_checks_are_enforced(tmp_path: Path) -> None:
             "INSERT INTO municipalities (name, country, locale, created_at) VALUES (?, ?, ?, ?)",
             ["Oslo", "DK", "nb", "2026-01-01"],
         )
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["UPDATE answers SET comment = 'rewritten'", "DELETE FROM answers"],
+)
+def test_answers_are_append_only(tmp_path: Path, change: str) -> None:
+    """An answer, once saved, can be neither changed nor removed: only a new version added."""
+    db = open_database(tmp_path / "k.db")
+    migrate(db)
+    municipality = accounts.create_municipality(db, "Fjellbygd", "NO", "nb")
+    rnd = rounds.create_round(
+        db,
+        municipality.id,
+        NewRound(name="Runde", questionnaire_id="example-1.0", locale="nb", deadline=None),
+    )
+    record, _ = respondents.invite(db, rnd.id, "mayor")
+    answers.save(db, record.id, IndicatorAnswer(indicator="1.1.1", comment="first"), author="t")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute(change)
+    assert answers.current(db, record.id)["1.1.1"].comment == "first"
 
 
 def test_each_thread_gets_its_own_connection(tmp_path: Path) -> None:

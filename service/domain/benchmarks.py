@@ -11,7 +11,9 @@ from typing import Annotated
 
 import msgspec
 
-from service.domain.questionnaire import LocalizedText
+from service.domain.locales import LOCALES
+from service.domain.questionnaire import LocalizedText, Questionnaire
+from service.domain.scoring import Score
 
 Points = Annotated[float, msgspec.Meta(ge=0, le=800)]
 
@@ -100,6 +102,9 @@ def _delta(current: float, other: float) -> Delta:
     return Delta(current=current, other=other, delta=round(current - other, 1))
 
 
+# Round-to-round deltas of every kind are computed here and nowhere else.
+
+
 def compare(total: float, areas: dict[int, float], figure: ReferenceFigure) -> Comparison:
     """Compare a total and per-area points with one reference figure."""
     if figure.kind is FigureKind.BAND and figure.low is not None and figure.high is not None:
@@ -142,7 +147,7 @@ def compare_rounds(total: float, areas: dict[int, float], earlier: EarlierRound)
     """Compare the current result with an earlier round, per area and in total."""
     return Comparison(
         id=earlier.id,
-        label={"nb": earlier.name, "sv": earlier.name, "en": earlier.name},
+        label=dict.fromkeys(LOCALES, earlier.name),
         source=earlier.date,
         kind=FigureKind.MUNICIPALITY,
         total=_delta(total, earlier.total),
@@ -154,3 +159,65 @@ def compare_rounds(total: float, areas: dict[int, float], earlier: EarlierRound)
         else "equal",
         areas={n: _delta(areas[n], v) for n, v in sorted(earlier.areas.items()) if n in areas},
     )
+
+
+class ComparisonRow(msgspec.Struct, kw_only=True):
+    """An area, sub-question or the total in two rounds."""
+
+    id: str
+    title: dict[str, str]
+    now: float | None
+    then: float | None
+    delta: float | None
+    max_points: int
+    level: str  # "total", "area" or "subquestion"
+
+
+def point_delta(current: float | None, other: float | None) -> float | None:
+    """Points gained since ``other``, to one decimal; unknown when either side is unknown."""
+    return None if current is None or other is None else round(current - other, 1)
+
+
+def compare_scores(q: Questionnaire, now: Score, then: Score) -> list[ComparisonRow]:
+    """Every area and its sub-questions, then the total, with deltas (unknown stays unknown)."""
+    delta = point_delta
+    rows: list[ComparisonRow] = []
+    sq_now = {s.id: s for s in now.subquestions}
+    sq_then = {s.id: s for s in then.subquestions}
+    for area, a_now, a_then in zip(q.areas, now.areas, then.areas, strict=True):
+        rows.append(
+            ComparisonRow(
+                id=str(area.number),
+                title=area.title,
+                now=a_now.points,
+                then=a_then.points,
+                delta=delta(a_now.points, a_then.points),
+                max_points=a_now.max_points,
+                level="area",
+            )
+        )
+        for sq in area.subquestions:
+            x, y = sq_now[sq.id].points, sq_then[sq.id].points
+            rows.append(
+                ComparisonRow(
+                    id=sq.id,
+                    title=sq.title,
+                    now=x,
+                    then=y,
+                    delta=delta(x, y),
+                    max_points=sq.max_points,
+                    level="subquestion",
+                )
+            )
+    rows.append(
+        ComparisonRow(
+            id="",
+            title={},
+            now=now.points,
+            then=then.points,
+            delta=delta(now.points, then.points),
+            max_points=now.max_points,
+            level="total",
+        )
+    )
+    return rows

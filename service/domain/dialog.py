@@ -49,6 +49,13 @@ PLANNED_NOT_SYSTEM: Final = N_(
     "“Planned, not started” can only be chosen for the system/process question."
 )
 UNKNOWN_CHOICE: Final = N_("Unknown choice %(choice)s.")
+CHOOSE_ONE: Final = N_("Choose one of the answers.")
+COMMENT_TOO_LONG: Final = N_("The comment is too long (at most 5000 characters).")
+
+# The comment box's limit, counted as the browser counts it: one character per line break.
+MAX_COMMENT: Final = 5000
+# Long enough for any level and for "-1"; a longer digit string is no level anyone chose.
+_MAX_LEVEL_DIGITS: Final = 3
 
 
 class DialogError(ValueError):
@@ -171,9 +178,33 @@ def _in_order(
     return {d: levels[d] for d in ind.dimensions if d in levels}
 
 
+def choice_from_text(value: str) -> Choice:
+    """A choice typed as text (a form field): a level number, DONT_KNOW or PLANNED.
+
+    Whole ASCII numbers, negative ones included, become levels, so that "-1" is refused as
+    off the scale like the number -1; "²" (a digit to ``str.isdigit``, not to ``int``) and
+    other text are refused as no answer at all.
+    """
+    value = value.strip()
+    if value in {DONT_KNOW, PLANNED}:
+        return value
+    digits = value.removeprefix("-")
+    if digits.isascii() and digits.isdigit() and len(digits) <= _MAX_LEVEL_DIGITS:
+        return int(value)
+    raise DialogError(CHOOSE_ONE)
+
+
+def normalize_comment(comment: str) -> str:
+    """Line breaks as one character each (a browser sends CRLF), so length matches the textarea."""
+    return comment.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def apply_comment(ind: Indicator, answer: IndicatorAnswer | None, comment: str) -> IndicatorAnswer:
-    """The answer with its comment replaced (surrounding whitespace removed)."""
+    """The answer with its comment replaced (line breaks normalised, surrounding space removed)."""
     _check_answer(ind, answer)
+    comment = normalize_comment(comment)
+    if len(comment) > MAX_COMMENT:
+        raise DialogError(COMMENT_TOO_LONG)
     base = answer if answer is not None else IndicatorAnswer(indicator=ind.id)
     return msgspec.structs.replace(base, comment=comment.strip())
 
@@ -257,3 +288,59 @@ def progress(
             complete = sum(is_complete(ind, answers.get(ind.id)) for ind in mine)
             result.append(AreaProgress(area=area.number, total=len(mine), complete=complete))
     return result
+
+
+Position = tuple[str, Step]  # an indicator id and the step to ask there
+
+
+def open_step(q: Questionnaire, indicator_id: str, answers: Mapping[str, IndicatorAnswer]) -> Step:
+    """Where an indicator's conversation should continue."""
+    ind = q.indicator(indicator_id)
+    if ind is None:
+        raise DialogError(UNKNOWN_INDICATOR, indicator=indicator_id)
+    return first_open_step(ind, answers.get(indicator_id))
+
+
+def next_position(
+    q: Questionnaire,
+    role: str,
+    answers: Mapping[str, IndicatorAnswer],
+    ind: Indicator,
+    step: Step,
+) -> Position | None:
+    """Where the conversation goes after a saved step; None when every question is answered."""
+    following = next_step(ind, answers.get(ind.id), step)
+    if following is not None:
+        return ind.id, following
+    nxt = next_indicator(q, role, answers, after=ind.id)
+    if nxt is None:
+        return None
+    return nxt, open_step(q, nxt, answers)
+
+
+def resume_position(
+    q: Questionnaire,
+    role: str,
+    answers: Mapping[str, IndicatorAnswer],
+    saved_indicator: str | None,
+    saved_step: str | None,
+) -> Position | None:
+    """Where a returning respondent continues: the step they were on, else the first open one.
+
+    None when every question is answered (the conversation is over).
+    """
+    nxt = next_indicator(q, role, answers)
+    if nxt is None:
+        return None
+    at = q.indicator(saved_indicator or "")
+    if at is not None and role in at.roles and saved_step:
+        try:
+            return at.id, Step(saved_step)
+        except ValueError:
+            pass
+    return nxt, open_step(q, nxt, answers)
+
+
+def shown_step(ind: Indicator, answer: IndicatorAnswer | None, asked: Step) -> Step:
+    """The step to show when ``asked`` is requested: itself if it applies, else the first open one."""
+    return asked if asked in steps(ind, answer) else first_open_step(ind, answer)

@@ -117,10 +117,10 @@ def rank_gaps(
     order = {r.id: i for i, r in enumerate(score.indicators)}
     gaps: list[Gap] = []
     for result in score.indicators:
-        if result.fraction is None:
+        if result.fraction is None or result.points is None:
             continue
-        points = result.max_points * result.fraction
-        documented = result.max_points * (result.documented_fraction or 0.0)
+        points = result.points
+        documented = result.documented_points or 0.0
         step, step_from, step_to, new_fraction = next_step(q, result)
         full_gain = result.max_points - points
         documentation_gain = points - documented

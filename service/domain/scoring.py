@@ -48,34 +48,35 @@ def answer_levels(answer: IndicatorAnswer, indicator: Indicator) -> dict[Dimensi
     return {d: answer.levels.get(d) for d in indicator.dimensions}
 
 
-def indicator_fraction(
-    q: Questionnaire, indicator: Indicator, levels: Mapping[Dimension, float | None]
-) -> float:
-    """The share (0–1) of an indicator's weight earned by these dimension levels.
-
-    Scope, results and evaluation are capped at the system level; an unknown level counts 0.
-    """
-    top = len(q.scale) - 1
-    weights = {d.id: d.weight for d in q.dimensions}
-    system = levels.get(Dimension.SYSTEM) or 0.0
-    total_weight = sum(weights[d] for d in indicator.dimensions)
-    earned = 0.0
-    for dim in indicator.dimensions:
-        level = levels.get(dim) or 0.0
-        effective = level if dim is Dimension.SYSTEM else min(level, system)
-        earned += weights[dim] * effective / top
-    return earned / total_weight
-
-
 def effective_levels(
     indicator: Indicator, levels: Mapping[Dimension, float | None]
 ) -> dict[Dimension, float]:
-    """Levels after the system cap, as they count in the score."""
+    """Levels after the system cap, as they count in the score.
+
+    This is the one place the cap lives: scope, results and evaluation count at most the
+    system/process level, because what no system supports cannot earn points. An unknown
+    level counts 0.
+    """
     system = levels.get(Dimension.SYSTEM) or 0.0
     return {
         d: (levels.get(d) or 0.0) if d is Dimension.SYSTEM else min(levels.get(d) or 0.0, system)
         for d in indicator.dimensions
     }
+
+
+def indicator_fraction(
+    q: Questionnaire, indicator: Indicator, levels: Mapping[Dimension, float | None]
+) -> float:
+    """The share (0–1) of an indicator's weight earned by these dimension levels.
+
+    The levels count after the system cap (``effective_levels``).
+    """
+    top = len(q.scale) - 1
+    weights = {d.id: d.weight for d in q.dimensions}
+    total_weight = sum(weights[d] for d in indicator.dimensions)
+    effective = effective_levels(indicator, levels)
+    earned = sum(weights[d] * level / top for d, level in effective.items())
+    return earned / total_weight
 
 
 class Spread(msgspec.Struct, frozen=True):
@@ -110,6 +111,11 @@ class IndicatorResult(msgspec.Struct, kw_only=True):
     fraction: float | None
     documented: bool
     documented_fraction: float | None
+    # max_points × fraction, unrounded: what the indicator earns when all of its
+    # sub-question's indicators are known. Gaps, exports and the report read these
+    # instead of recomputing them; they round for display.
+    points: float | None
+    documented_points: float | None
     disagreements: list[Dimension]
     role_gap: RoleGap | None
     finding: Finding | None
@@ -223,11 +229,12 @@ def score_indicator(
     spread = {d: Spread(min(v), max(v)) for d, v in by_dimension.items() if v}
     disagreements = [d for d, s in spread.items() if s.high - s.low >= DISAGREEMENT_LEVELS]
     documented_fraction = None if fraction is None else (fraction if documented else 0.0)
+    max_points = subquestion_max * indicator.weight / 100
     return IndicatorResult(
         id=indicator.id,
         subquestion=subquestion_id,
         area=area,
-        max_points=subquestion_max * indicator.weight / 100,
+        max_points=max_points,
         respondents=respondents,
         dont_know=dont_know,
         planned=planned,
@@ -237,6 +244,8 @@ def score_indicator(
         fraction=fraction,
         documented=documented,
         documented_fraction=documented_fraction,
+        points=None if fraction is None else max_points * fraction,
+        documented_points=None if documented_fraction is None else max_points * documented_fraction,
         disagreements=disagreements,
         role_gap=_role_gap(per_role, top),
         finding=None if fraction is None else classify(fraction, q.thresholds),

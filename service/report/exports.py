@@ -45,11 +45,11 @@ from openpyxl.utils import get_column_letter
 
 from service.domain.answers import AnswerSet, EvidenceState, Status
 from service.domain.assessment import Assessment
+from service.domain.evidence import EvidenceRecord
 from service.domain.questionnaire import Area, Dimension, Indicator, Questionnaire, Subquestion
 from service.domain.scoring import IndicatorResult, from_tenths, to_tenths
 from service.i18n import Translator
 from service.labels import finding
-from service.storage.evidence import EvidenceRecord
 
 __all__ = ["Cell", "RespondentInfo", "Table", "build_tables", "to_csv", "to_xlsx"]
 
@@ -85,10 +85,6 @@ class RespondentInfo(msgspec.Struct):
 def _points(value: float | None) -> float | None:
     """Points with one decimal, rounded half up like the scores themselves."""
     return None if value is None else from_tenths(to_tenths(value))
-
-
-def _indicator_points(max_points: float, fraction: float | None) -> float | None:
-    return None if fraction is None else _points(max_points * fraction)
 
 
 class _Context:
@@ -244,8 +240,8 @@ def _indicators(ctx: _Context, result: Assessment) -> Table:
                 r.dont_know,
                 r.planned,
                 *_median_levels(ctx, r),
-                _indicator_points(r.max_points, r.fraction),
-                _indicator_points(r.max_points, r.documented_fraction),
+                _points(r.points),
+                _points(r.documented_points),
                 _points(r.max_points),
                 t("Yes") if r.documented else t("No"),
                 finding(t, r.finding),

@@ -9,152 +9,31 @@ from __future__ import annotations
 
 import datetime as dt
 
-import msgspec
-
 from service.domain.answers import AnswerSet
 from service.domain.assessment import Assessment
 from service.domain.benchmarks import FigureKind
+from service.domain.evidence import EvidenceRecord
 from service.domain.findings import Finding
 from service.domain.gaps import Gap
-from service.domain.questionnaire import Questionnaire
+from service.domain.questionnaire import Area, Questionnaire
 from service.i18n import Translator
 from service.labels import POSITION, finding, reason
 from service.report import charts
-from service.storage.evidence import EvidenceRecord
+from service.report.rows import (
+    AreaSection,
+    CommentRow,
+    DisagreementRow,
+    EvidenceRow,
+    Figure,
+    FindingItem,
+    FocusRow,
+    GapRow,
+    ReportModel,
+    SubquestionRow,
+)
 
 TOP_GAPS = 20
 GAPS_PER_AREA = 5
-
-
-class Figure(msgspec.Struct, kw_only=True):
-    """A reference figure or earlier round as shown next to the total."""
-
-    label: str
-    value: str
-    delta: str
-    position: str
-    source: str
-    note: str
-
-
-class SubquestionRow(msgspec.Struct, kw_only=True):
-    """A sub-question as the formal reports list it: SUM / Maks."""
-
-    id: str
-    title: str
-    points: str
-    documented: str
-    max_points: str
-    finding: str
-    finding_key: str
-    coverage: str
-
-
-class FindingItem(msgspec.Struct, kw_only=True):
-    """An indicator under strengths, challenges or weaknesses."""
-
-    indicator: str
-    text: str
-
-
-class GapRow(msgspec.Struct, kw_only=True):
-    """A gap with the points its next step would gain."""
-
-    rank: int
-    indicator: str
-    area: int
-    question: str
-    gain: str
-    full: str
-    documentation: str
-    reason: str
-
-
-class CommentRow(msgspec.Struct, kw_only=True):
-    """A respondent's comment, labelled by role only."""
-
-    indicator: str
-    role: str
-    text: str
-
-
-class AreaSection(msgspec.Struct, kw_only=True):
-    """Everything about one focus area."""
-
-    number: int
-    title: str
-    intro: str
-    points: str
-    documented: str
-    max_points: int
-    benchmark: str
-    finding: str
-    finding_key: str
-    known: bool
-    subquestions: list[SubquestionRow]
-    findings: dict[str, list[FindingItem]]
-    gaps: list[GapRow]
-    comments: list[CommentRow]
-    chart: str
-
-
-class DisagreementRow(msgspec.Struct, kw_only=True):
-    """Respondents far apart on an indicator."""
-
-    indicator: str
-    question: str
-    detail: str
-
-
-class FocusRow(msgspec.Struct, kw_only=True):
-    """A focus area suggested for the development strategy."""
-
-    number: int
-    title: str
-    points: str
-    benchmark: str
-    potential: str
-    gaps: list[GapRow]
-
-
-class EvidenceRow(msgspec.Struct, kw_only=True):
-    """Evidence listed per indicator in the appendix."""
-
-    indicator: str
-    title: str
-    kind: str
-    effective: str
-    state: str
-    stale: bool
-
-
-class ReportModel(msgspec.Struct, kw_only=True):
-    """The results of one round, localized and ready to render."""
-
-    locale: str
-    municipality: str
-    round_name: str
-    questionnaire: str
-    generated: str
-    total: str
-    documented: str
-    max_points: int
-    coverage: str
-    coverage_known: int
-    coverage_total: int
-    unknown_subquestions: list[str]
-    figures: list[Figure]
-    history: list[Figure]
-    areas: list[AreaSection]
-    gaps: list[GapRow]
-    disagreements: list[DisagreementRow]
-    role_gaps: list[DisagreementRow]
-    focus: list[FocusRow]
-    evidence: list[EvidenceRow]
-    gauge: str
-    radar: str
-    bars: str
-    area_table: list[tuple[str, str, str, str]]
 
 
 MIN_RADAR_AXES = 3
@@ -244,98 +123,109 @@ def _evidence_rows(
     return evidence_rows
 
 
-def build(
-    q: Questionnaire,
-    result: Assessment,
-    answers: AnswerSet,
-    evidence: list[EvidenceRecord],
-    t: Translator,
-    *,
-    municipality: str,
-    round_name: str,
-    today: dt.date | None = None,
-) -> ReportModel:
-    """Localize an assessment for the results page and the PDF."""
-    loc = t.locale
-    s = result.score
-    today = today or dt.datetime.now(dt.UTC).date()
-    questions = {ind.id: q.text(ind.question, loc) for _, _, ind in q.indicators()}
+class _Ctx:
+    """What every step of :func:`build` needs: the questionnaire, the translator, question texts."""
 
-    def num(value: float | None) -> str:
-        return t("unknown") if value is None else t.number(value)
+    def __init__(self, q: Questionnaire, result: Assessment, t: Translator) -> None:
+        self.q = q
+        self.result = result
+        self.t = t
+        self.loc = t.locale
+        self.questions = {ind.id: q.text(ind.question, self.loc) for _, _, ind in q.indicators()}
+        self.area_titles = [f"{a.number} {q.text(a.title, self.loc)}" for a in q.areas]
+        # Area numbers as the questionnaire gives them; nothing assumes 1..n.
+        self.area_numbers = [a.number for a in q.areas]
 
-    def gap_row(g: Gap) -> GapRow:
+    def num(self, value: float | None) -> str:
+        """A number, or "unknown"."""
+        return self.t("unknown") if value is None else self.t.number(value)
+
+    def gap_row(self, g: Gap) -> GapRow:
+        """A gap as the tables list it."""
+        t = self.t
         return GapRow(
             rank=g.rank,
             indicator=g.indicator,
             area=g.area,
-            question=questions[g.indicator],
+            question=self.questions[g.indicator],
             gain=t.number(g.next_step_gain),
             full=t.number(g.full_gain),
             documentation=t.number(g.documentation_gain),
             reason=reason(t, g.reason),
         )
 
-    figures, history = _figures(result, t)
 
-    benchmarks = result.area_benchmarks
-    comments = _comments(q, answers, t)
-    sq_results = {r.id: r for r in s.subquestions}
-    ind_results = {r.id: r for r in s.indicators}
-    areas: list[AreaSection] = []
-    for area, res in zip(q.areas, s.areas, strict=True):
-        rows = []
-        for sq in area.subquestions:
-            r = sq_results[sq.id]
-            rows.append(
-                SubquestionRow(
-                    id=sq.id,
-                    title=q.text(sq.title, loc),
-                    points=num(r.points),
-                    documented=num(r.documented_points),
-                    max_points=t.number(sq.max_points),
-                    finding=finding(t, r.finding),
-                    finding_key=r.finding.value if r.finding else "unknown",
-                    coverage=t(
-                        "%(known)s of %(total)s", known=r.indicators_known, total=r.indicators
-                    ),
-                )
+def _subquestion_rows(ctx: _Ctx, area: Area) -> list[SubquestionRow]:
+    t, q = ctx.t, ctx.q
+    by_id = {r.id: r for r in ctx.result.score.subquestions}
+    rows = []
+    for sq in area.subquestions:
+        r = by_id[sq.id]
+        rows.append(
+            SubquestionRow(
+                id=sq.id,
+                title=q.text(sq.title, ctx.loc),
+                points=ctx.num(r.points),
+                documented=ctx.num(r.documented_points),
+                max_points=t.number(sq.max_points),
+                finding=finding(t, r.finding),
+                finding_key=r.finding.value if r.finding else "unknown",
+                coverage=t("%(known)s of %(total)s", known=r.indicators_known, total=r.indicators),
             )
-        grouped: dict[str, list[FindingItem]] = {f.value: [] for f in Finding}
-        for sq in area.subquestions:
-            for ind in sq.indicators:
-                ir = ind_results[ind.id]
-                if ir.finding is not None:
-                    grouped[ir.finding.value].append(
-                        FindingItem(indicator=ind.id, text=questions[ind.id])
-                    )
-        bench = benchmarks.get(area.number)
-        chart = charts.bar_chart(
-            [
-                charts.BarRow(
-                    label=f"{sq.id} {q.text(sq.title, loc)}",
-                    claimed=sq_results[sq.id].points,
-                    documented=sq_results[sq.id].documented_points,
-                    benchmark=None,
-                )
-                for sq in area.subquestions
-            ],
-            title=t("Points per sub-question, area %(n)s", n=area.number),
-            description=t(
-                "Claimed and documented points of each sub-question in %(area)s.",
-                area=q.text(area.title, loc),
-            ),
-            max_value=float(max(sq.max_points for sq in area.subquestions)),
-            fmt=t.number,
-            claimed_label=t("Claimed"),
-            documented_label=t("Documented"),
-            benchmark_label=t("Benchmark"),
         )
-        areas.append(
+    return rows
+
+
+def _area_findings(ctx: _Ctx, area: Area) -> dict[str, list[FindingItem]]:
+    by_id = {r.id: r for r in ctx.result.score.indicators}
+    grouped: dict[str, list[FindingItem]] = {f.value: [] for f in Finding}
+    for sq in area.subquestions:
+        for ind in sq.indicators:
+            ir = by_id[ind.id]
+            if ir.finding is not None:
+                grouped[ir.finding.value].append(
+                    FindingItem(indicator=ind.id, text=ctx.questions[ind.id])
+                )
+    return grouped
+
+
+def _area_chart(ctx: _Ctx, area: Area) -> str:
+    t, q = ctx.t, ctx.q
+    by_id = {r.id: r for r in ctx.result.score.subquestions}
+    return charts.bar_chart(
+        [
+            charts.BarRow(
+                label=f"{sq.id} {q.text(sq.title, ctx.loc)}",
+                claimed=by_id[sq.id].points,
+                documented=by_id[sq.id].documented_points,
+                benchmark=None,
+            )
+            for sq in area.subquestions
+        ],
+        title=t("Points per sub-question, area %(n)s", n=area.number),
+        description=t(
+            "Claimed and documented points of each sub-question in %(area)s.",
+            area=q.text(area.title, ctx.loc),
+        ),
+        max_value=float(max(sq.max_points for sq in area.subquestions)),
+        fmt=t.number,
+        claimed_label=t("Claimed"),
+        documented_label=t("Documented"),
+        benchmark_label=t("Benchmark"),
+    )
+
+
+def _area_sections(ctx: _Ctx, answers: AnswerSet) -> list[AreaSection]:
+    t, q, result = ctx.t, ctx.q, ctx.result
+    comments = _comments(q, answers, t)
+    sections = []
+    for area, res in zip(q.areas, result.score.areas, strict=True):
+        bench = result.area_benchmarks.get(area.number)
+        sections.append(
             AreaSection(
                 number=area.number,
-                title=q.text(area.title, loc),
-                intro=q.text(area.intro, loc),
+                title=q.text(area.title, ctx.loc),
+                intro=q.text(area.intro, ctx.loc),
                 points=t.number(res.points),
                 documented=t.number(res.documented_points),
                 max_points=res.max_points,
@@ -343,53 +233,51 @@ def build(
                 finding=finding(t, res.finding),
                 finding_key=res.finding.value if res.finding else "unknown",
                 known=res.subquestions_known > 0,
-                subquestions=rows,
-                findings=grouped,
-                gaps=[gap_row(g) for g in result.gaps if g.area == area.number][:GAPS_PER_AREA],
+                subquestions=_subquestion_rows(ctx, area),
+                findings=_area_findings(ctx, area),
+                gaps=[ctx.gap_row(g) for g in result.gaps if g.area == area.number][:GAPS_PER_AREA],
                 comments=comments.get(str(area.number), []),
-                chart=chart,
+                chart=_area_chart(ctx, area),
             )
         )
+    return sections
 
-    area_titles = [f"{a.number} {q.text(a.title, loc)}" for a in q.areas]
+
+def _area_series(ctx: _Ctx) -> list[charts.Series]:
+    """Claimed and documented points per area, then earlier rounds and reference figures."""
+    t, s, result = ctx.t, ctx.result.score, ctx.result
     series = [
         charts.Series(label=t("Claimed"), values=[a.points for a in s.areas], kind="claimed"),
         charts.Series(
             label=t("Documented"), values=[a.documented_points for a in s.areas], kind="documented"
         ),
     ]
-    for c in result.history:
-        series.append(
-            charts.Series(
-                label=c.label.get(loc) or c.id,
-                values=[
-                    c.areas[n].other if n in c.areas else None for n in range(1, len(q.areas) + 1)
-                ],
-                kind="earlier",
-            )
-        )
-    for c in result.benchmarks:
-        if c.areas:
-            label = c.label.get(loc) or c.id
+    for kind, comparisons in (("earlier", result.history), ("reference", result.benchmarks)):
+        for c in comparisons:
+            if kind == "reference" and not c.areas:
+                continue
+            values = [c.areas[n].other if n in c.areas else None for n in ctx.area_numbers]
             series.append(
-                charts.Series(
-                    label=label,
-                    values=[
-                        c.areas[n].other if n in c.areas else None
-                        for n in range(1, len(q.areas) + 1)
-                    ],
-                    kind="reference",
-                )
+                charts.Series(label=c.label.get(ctx.loc) or c.id, values=values, kind=kind)
             )
-    # A radar needs three axes; a questionnaire with fewer areas shows the bars and table only.
+    return series
+
+
+def _area_charts(ctx: _Ctx) -> tuple[str, str]:
+    """The radar (with three areas or more) and the bars of all focus areas."""
+    t, s = ctx.t, ctx.result.score
+    top = t.number(max((a.max_points for a in s.areas), default=0), 0)
     radar = ""
-    if len(q.areas) >= MIN_RADAR_AXES:
+    # A radar needs three axes; a questionnaire with fewer areas shows the bars and table only.
+    if len(ctx.q.areas) >= MIN_RADAR_AXES:
         radar = charts.radar_chart(
-            area_titles,
-            series,
+            ctx.area_titles,
+            _area_series(ctx),
             title=t("Points per focus area"),
             description=t(
-                "Radar chart of the eight focus areas, 0–100 points each; the same figures are in the table below."
+                "Radar chart of the %(n)s focus areas, 0–%(max)s points each; the same figures are in the table below.",
+                n=len(ctx.q.areas),
+                max=top,
             ),
             fmt=t.number,
         )
@@ -399,26 +287,32 @@ def build(
                 label=title,
                 claimed=a.points,
                 documented=a.documented_points,
-                benchmark=benchmarks.get(a.number),
+                benchmark=ctx.result.area_benchmarks.get(a.number),
             )
-            for title, a in zip(area_titles, s.areas, strict=True)
+            for title, a in zip(ctx.area_titles, s.areas, strict=True)
         ],
         title=t("Claimed and documented points per focus area"),
         description=t(
-            "Bars per focus area, 0–100 points; the same figures are in the table below."
+            "Bars per focus area, 0–%(max)s points; the same figures are in the table below.",
+            max=top,
         ),
         fmt=t.number,
         claimed_label=t("Claimed"),
         documented_label=t("Documented"),
         benchmark_label=t("Benchmark"),
     )
+    return radar, bars
+
+
+def _gauge(ctx: _Ctx) -> str:
+    t, s, result, loc = ctx.t, ctx.result.score, ctx.result, ctx.loc
     band = next((c.band for c in result.benchmarks if c.band), None)
     markers = [
         (c.label.get(loc) or c.id, c.total.other)
         for c in result.benchmarks
         if c.total is not None and c.kind is FigureKind.AVERAGE
     ] + [(c.label.get(loc) or c.id, c.total.other) for c in result.history if c.total is not None]
-    gauge = charts.gauge_chart(
+    return charts.gauge_chart(
         s.points,
         s.documented_points,
         maximum=float(s.max_points),
@@ -436,14 +330,77 @@ def build(
         documented_label=t("Documented"),
         band_label=t("Normal range"),
     )
-    roles = {r.id: q.text(r.title, loc) for r in q.roles}
-    dims = {d.id: q.text(d.title, loc) for d in q.dimensions}
-    evidence_rows = _evidence_rows(evidence, t, today)
+
+
+def _disagreements(ctx: _Ctx) -> tuple[list[DisagreementRow], list[DisagreementRow]]:
+    """Respondents far apart on an indicator, and roles far apart."""
+    t, q, result = ctx.t, ctx.q, ctx.result
+    roles = {r.id: q.text(r.title, ctx.loc) for r in q.roles}
+    dims = {d.id: q.text(d.title, ctx.loc) for d in q.dimensions}
+    spread = [
+        DisagreementRow(
+            indicator=d.indicator,
+            question=ctx.questions[d.indicator],
+            detail=", ".join(f"{dims[dim]} {sp.low}–{sp.high}" for dim, sp in d.spread.items()),
+        )
+        for d in result.disagreements
+    ]
+    by_role = [
+        DisagreementRow(
+            indicator=g.indicator,
+            question=ctx.questions[g.indicator],
+            detail=t(
+                "%(high)s %(high_pct)s %% – %(low)s %(low_pct)s %%",
+                high=roles.get(g.high_role, g.high_role),
+                high_pct=t.number(g.high_fraction * 100, 0),
+                low=roles.get(g.low_role, g.low_role),
+                low_pct=t.number(g.low_fraction * 100, 0),
+            ),
+        )
+        for g in result.role_gaps
+    ]
+    return spread, by_role
+
+
+def _focus(ctx: _Ctx) -> list[FocusRow]:
+    t = ctx.t
+    titles = {a.number: ctx.q.text(a.title, ctx.loc) for a in ctx.q.areas}
+    return [
+        FocusRow(
+            number=f.area,
+            title=titles[f.area],
+            points=t.number(f.points),
+            benchmark=t.number(f.benchmark) if f.benchmark is not None else "–",
+            potential=t.number(f.potential),
+            gaps=[ctx.gap_row(g) for g in f.gaps],
+        )
+        for f in ctx.result.focus_areas
+    ]
+
+
+def build(
+    q: Questionnaire,
+    result: Assessment,
+    answers: AnswerSet,
+    evidence: list[EvidenceRecord],
+    t: Translator,
+    *,
+    municipality: str,
+    round_name: str,
+    today: dt.date | None = None,
+) -> ReportModel:
+    """Localize an assessment for the results page and the PDF, one named step per part."""
+    ctx = _Ctx(q, result, t)
+    s = result.score
+    today = today or dt.datetime.now(dt.UTC).date()
+    figures, history = _figures(result, t)
+    radar, bars = _area_charts(ctx)
+    disagreements, role_gaps = _disagreements(ctx)
     return ReportModel(
-        locale=loc,
+        locale=ctx.loc,
         municipality=municipality,
         round_name=round_name,
-        questionnaire=q.text(q.title, loc),
+        questionnaire=q.text(q.title, ctx.loc),
         generated=t.date(today),
         total=t.number(s.points),
         documented=t.number(s.documented_points),
@@ -459,47 +416,17 @@ def build(
         unknown_subquestions=[sq.id for sq in s.subquestions if sq.points is None],
         figures=figures,
         history=history,
-        areas=areas,
-        gaps=[gap_row(g) for g in result.gaps[:TOP_GAPS]],
-        disagreements=[
-            DisagreementRow(
-                indicator=d.indicator,
-                question=questions[d.indicator],
-                detail=", ".join(f"{dims[dim]} {sp.low}–{sp.high}" for dim, sp in d.spread.items()),
-            )
-            for d in result.disagreements
-        ],
-        role_gaps=[
-            DisagreementRow(
-                indicator=g.indicator,
-                question=questions[g.indicator],
-                detail=t(
-                    "%(high)s %(high_pct)s %% – %(low)s %(low_pct)s %%",
-                    high=roles.get(g.high_role, g.high_role),
-                    high_pct=t.number(g.high_fraction * 100, 0),
-                    low=roles.get(g.low_role, g.low_role),
-                    low_pct=t.number(g.low_fraction * 100, 0),
-                ),
-            )
-            for g in result.role_gaps
-        ],
-        focus=[
-            FocusRow(
-                number=f.area,
-                title=q.text(q.areas[f.area - 1].title, loc),
-                points=t.number(f.points),
-                benchmark=t.number(f.benchmark) if f.benchmark is not None else "–",
-                potential=t.number(f.potential),
-                gaps=[gap_row(g) for g in f.gaps],
-            )
-            for f in result.focus_areas
-        ],
-        evidence=evidence_rows,
-        gauge=gauge,
+        areas=_area_sections(ctx, answers),
+        gaps=[ctx.gap_row(g) for g in result.gaps[:TOP_GAPS]],
+        disagreements=disagreements,
+        role_gaps=role_gaps,
+        focus=_focus(ctx),
+        evidence=_evidence_rows(evidence, t, today),
+        gauge=_gauge(ctx),
         radar=radar,
         bars=bars,
         area_table=[
             (title, t.number(a.points), t.number(a.documented_points), str(a.max_points))
-            for title, a in zip(area_titles, s.areas, strict=True)
+            for title, a in zip(ctx.area_titles, s.areas, strict=True)
         ],
     )

@@ -11,7 +11,7 @@ import msgspec
 import weasyprint
 
 from service.i18n import Translator
-from service.report.model import ReportModel
+from service.report.rows import ReportModel
 from service.report.templates import TEMPLATE_DIR, render
 
 TEMPLATE = "report/report.html"

@@ -9,6 +9,7 @@ from functools import cache
 import msgspec
 import sqlite_utils
 
+from service.domain.locales import LOCALES
 from service.errors import Conflict, InvalidInput, NotFound
 from service.security import hash_password, verify_password
 from service.storage.clock import now
@@ -51,7 +52,7 @@ def create_municipality(
     """Register a municipality."""
     if not name.strip():
         raise InvalidInput("A name is required.")
-    if country not in {"NO", "SE"} or locale not in {"nb", "sv", "en"}:
+    if country not in {"NO", "SE"} or locale not in LOCALES:
         raise InvalidInput("Country must be NO or SE and language nb, sv or en.")
     with db.conn:
         cursor = db.execute(

@@ -2,83 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
-from enum import StrEnum
-from urllib.parse import urlsplit
 
 import msgspec
 import sqlite_utils
 
-from service.domain.answers import EvidenceRef, EvidenceState
-from service.errors import InvalidInput, NotFound
+from service.domain.answers import EvidenceRef
+from service.domain.errors import NotFound
+from service.domain.evidence import EvidenceRecord, ReviewState
 from service.storage.clock import now
 from service.storage.evidence_files import StoredFile, with_extension
 
-
-class ReviewState(StrEnum):
-    """States a coordinator may set."""
-
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-
-
-class EvidenceRecord(msgspec.Struct, frozen=True, kw_only=True):
-    """A piece of evidence with its review state."""
-
-    id: int
-    round_id: int
-    respondent_id: int
-    indicator_id: str
-    kind: str
-    sha256: str | None
-    size: int | None
-    media_type: str | None
-    filename: str
-    url: str | None
-    title: str
-    effective_date: str | None
-    uploaded_at: str
-    state: EvidenceState
-    review_comment: str
-    reviewed_at: str | None
-    reviewed_by: int | None
-
-    def ref(self) -> EvidenceRef:
-        """The reference the scoring module needs."""
-        return EvidenceRef(
-            id=f"e{self.id}",
-            state=self.state,
-            title=self.title,
-            effective_date=self.effective_date or "",
-        )
+__all__ = ["EvidenceRecord", "ReviewState"]
 
 
 def _record(row: sqlite3.Row) -> EvidenceRecord:
     return msgspec.convert(dict(row), EvidenceRecord)
-
-
-def check_effective_date(value: str) -> str | None:
-    """An ISO date not in the future, or None when left empty."""
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        date = dt.date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput("The date must be written as YYYY-MM-DD.") from None
-    if date > dt.datetime.now(dt.UTC).date():
-        raise InvalidInput("The document's date cannot be in the future.")
-    return date.isoformat()
-
-
-def check_url(value: str) -> str:
-    """An http(s) link."""
-    value = value.strip()
-    parts = urlsplit(value)
-    if parts.scheme not in {"http", "https"} or not parts.netloc or len(value) > 2000:
-        raise InvalidInput("Enter a web address starting with http:// or https://.")
-    return value
 
 
 def _insert(db: sqlite_utils.Database, values: dict[str, object]) -> EvidenceRecord:
@@ -132,8 +71,7 @@ def add_link(
     title: str,
     effective_date: str | None,
 ) -> EvidenceRecord:
-    """Record a link to a published document or page."""
-    url = check_url(url)
+    """Record a link to a published document or page (checked by ``domain.evidence.check_url``)."""
     return _insert(
         db,
         {
@@ -196,14 +134,12 @@ def review(
     comment: str,
     coordinator_id: int,
 ) -> EvidenceRecord:
-    """Accept or reject evidence; the state feeds the documented score."""
+    """Record a review (comment checked by ``domain.evidence.check_review_comment``)."""
     get(db, round_id, evidence_id)
-    if len(comment) > 2000:
-        raise InvalidInput("The comment is too long.")
     with db.conn:
         db.execute(
             "UPDATE evidence SET state = ?, review_comment = ?, reviewed_at = ?, reviewed_by = ?"
             " WHERE id = ?",
-            [state.value, comment.strip(), now(), coordinator_id, evidence_id],
+            [state.value, comment, now(), coordinator_id, evidence_id],
         )
     return get(db, round_id, evidence_id)

@@ -28,8 +28,8 @@ import msgspec
 import olefile  # type: ignore[import-untyped]
 import pypdf
 
+from service.domain.messages import N_
 from service.errors import InvalidInput, TooLarge, UnsupportedType
-from service.i18n import N_
 
 MB = 1024 * 1024
 """Bytes in one of the megabytes of ``Settings.max_upload_mb``."""

@@ -146,6 +146,151 @@ def m0005_coordinator_access(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE coordinators ADD COLUMN credentials_changed_at REAL NOT NULL DEFAULT 0")
 
 
+_M0010 = (
+    """
+CREATE TABLE evidence_text (
+            evidence_id INTEGER PRIMARY KEY REFERENCES evidence(id),
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            indicator_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL,
+            truncated INTEGER NOT NULL DEFAULT 0,
+            proposed_date TEXT,
+            relevance REAL NOT NULL DEFAULT 0,
+            unrelated INTEGER NOT NULL DEFAULT 0,
+            outdated INTEGER NOT NULL DEFAULT 0,
+            extracted_at TEXT NOT NULL
+        )
+    """,
+    """
+CREATE INDEX evidence_text_round ON evidence_text(round_id, indicator_id)
+    """,
+    """
+CREATE VIRTUAL TABLE evidence_text_fts USING fts5(
+            text, content='evidence_text', content_rowid='evidence_id',
+            tokenize='unicode61 remove_diacritics 2'
+        )
+    """,
+    """
+CREATE TRIGGER evidence_text_ai AFTER INSERT ON evidence_text BEGIN
+            INSERT INTO evidence_text_fts(rowid, text) VALUES (new.evidence_id, new.text);
+        END
+    """,
+    """
+CREATE TRIGGER evidence_text_ad AFTER DELETE ON evidence_text BEGIN
+            INSERT INTO evidence_text_fts(evidence_text_fts, rowid, text)
+            VALUES ('delete', old.evidence_id, old.text);
+        END
+    """,
+    """
+CREATE TRIGGER evidence_text_au AFTER UPDATE ON evidence_text BEGIN
+            INSERT INTO evidence_text_fts(evidence_text_fts, rowid, text)
+            VALUES ('delete', old.evidence_id, old.text);
+            INSERT INTO evidence_text_fts(rowid, text) VALUES (new.evidence_id, new.text);
+        END
+    """,
+)
+
+
+@migrations(name="0010_evidence_text")
+def m0010_evidence_text(db: sqlite_utils.Database) -> None:
+    """Text extracted from evidence files and its full-text index, for the assistant.
+
+    Derived data: it can always be extracted again from the stored file, so it is kept
+    beside the evidence row rather than in it (the evidence table stays as reviewed).
+    """
+    for statement in _M0010:
+        db.execute(statement)
+
+
+@migrations(name="0011_round_assistant")
+def m0011_round_assistant(db: sqlite_utils.Database) -> None:
+    """Per-round assistant options: whether the optional language model may be used.
+
+    A table of its own (one row per round that changed the default) so that the rounds
+    table is left as it is; a round without a row uses the language model if configured.
+    """
+    db.execute(
+        """
+        CREATE TABLE round_assistant (
+            round_id INTEGER PRIMARY KEY REFERENCES rounds(id),
+            llm_allowed INTEGER NOT NULL CHECK (llm_allowed IN (0, 1)),
+            changed_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+@migrations(name="0012_assistant_proposals")
+def m0012_assistant_proposals(db: sqlite_utils.Database) -> None:
+    """What the respondent wrote in their own words and what the assistant proposed.
+
+    Append-only beside the answers: the stored answer keeps the final levels; this keeps the
+    text and the proposal they came from, so a proposal can be compared with the final answer.
+    """
+    db.execute(
+        """
+        CREATE TABLE assistant_proposals (
+            id INTEGER PRIMARY KEY,
+            respondent_id INTEGER NOT NULL REFERENCES respondents(id),
+            indicator_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            proposal TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        "CREATE INDEX assistant_proposals_answer ON assistant_proposals(respondent_id, indicator_id)"
+    )
+
+
+_M0020 = (
+    """
+CREATE TABLE assignments (
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            respondent_id INTEGER NOT NULL REFERENCES respondents(id),
+            indicator_id TEXT NOT NULL,
+            assigned_at TEXT NOT NULL,
+            PRIMARY KEY (respondent_id, indicator_id)
+        )
+    """,
+    """
+CREATE INDEX assignments_round ON assignments(round_id, indicator_id)
+    """,
+    # A respondent is only ever assigned work in their own round.
+    """
+CREATE TRIGGER assignments_same_round BEFORE INSERT ON assignments
+        WHEN (SELECT round_id FROM respondents WHERE id = NEW.respondent_id) IS NOT NEW.round_id
+        BEGIN SELECT RAISE(ABORT, 'respondent is not in this round'); END
+    """,
+)
+
+
+@migrations(name="0020_assignments")
+def m0020_assignments(db: sqlite_utils.Database) -> None:
+    """Which respondent answers which indicator (the shared work of a round)."""
+    for statement in _M0020:
+        db.execute(statement)
+
+
+@migrations(name="0021_round_coverage")
+def m0021_round_coverage(db: sqlite_utils.Database) -> None:
+    """Coverage settings per round; a round without a row uses the defaults."""
+    db.execute(
+        """
+        CREATE TABLE round_coverage (
+            round_id INTEGER PRIMARY KEY REFERENCES rounds(id),
+            min_per_indicator INTEGER NOT NULL CHECK (min_per_indicator BETWEEN 1 AND 50),
+            min_roles INTEGER NOT NULL CHECK (min_roles BETWEEN 1 AND 10),
+            max_per_person INTEGER NOT NULL CHECK (max_per_person BETWEEN 1 AND 1000),
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations not yet applied to ``db``."""
     return [m.name for m in migrations.pending(db)]

@@ -7,7 +7,7 @@ import sqlite3
 import msgspec
 import sqlite_utils
 
-from service.errors import Forbidden, InvalidInput, NotFound
+from service.domain.errors import Forbidden, NotFound
 from service.security import hash_token, new_token
 from service.storage.clock import now
 
@@ -46,18 +46,14 @@ def _record(row: sqlite3.Row) -> RespondentRecord:
 def invite(
     db: sqlite_utils.Database, round_id: int, role: str, name: str = "", email: str = ""
 ) -> tuple[RespondentRecord, str]:
-    """Invite a respondent; return the record and the token (shown once, never stored)."""
-    email = email.strip()
-    if email and ("@" not in email or len(email) > 254):
-        raise InvalidInput("Enter a valid e-mail address.")
-    if len(name) > 200:
-        raise InvalidInput("The name is too long.")
+    """Store an invitation (checked by ``domain.rounds.check_invitation``); return the record
+    and the token (shown once, never stored)."""
     token = new_token()
     with db.conn:
         cursor = db.execute(
             "INSERT INTO respondents (round_id, role, name, email, token_hash, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            [round_id, role, name.strip(), email, hash_token(token), now()],
+            [round_id, role, name, email, hash_token(token), now()],
         )
     return get(db, round_id, int(cursor.lastrowid or 0)), token
 

@@ -1,68 +1,32 @@
-"""Assessment rounds: a municipality's run of one questionnaire."""
+"""Assessment rounds in SQL; what a round is and what its status allows is ``domain.rounds``."""
 
 from __future__ import annotations
-
-import datetime as dt
-from enum import StrEnum
 
 import msgspec
 import sqlite_utils
 
-from service.errors import Conflict, InvalidInput, NotFound
+from service.domain.errors import NotFound
+from service.domain.rounds import NewRound, Round, RoundStatus
 from service.storage.clock import now
 
-
-class RoundStatus(StrEnum):
-    """A round is prepared as a draft, opened for answers, and closed for good."""
-
-    DRAFT = "draft"
-    OPEN = "open"
-    CLOSED = "closed"
-
-
-class Round(msgspec.Struct, frozen=True, kw_only=True):
-    """An assessment round."""
-
-    id: int
-    municipality_id: int
-    name: str
-    questionnaire_id: str
-    locale: str
-    deadline: str | None
-    status: RoundStatus
-    created_at: str
-    opened_at: str | None
-    closed_at: str | None
-
-    @property
-    def closed(self) -> bool:
-        """A closed round is read-only."""
-        return self.status is RoundStatus.CLOSED
+__all__ = [
+    "Round",
+    "RoundStatus",
+    "create_round",
+    "get_round",
+    "get_round_unscoped",
+    "list_rounds",
+    "set_status",
+]
 
 
-def create_round(
-    db: sqlite_utils.Database,
-    municipality_id: int,
-    name: str,
-    questionnaire_id: str,
-    locale: str,
-    deadline: str | None,
-) -> Round:
-    """Create a draft round (questionnaire and locale are checked by the caller)."""
-    if not name.strip():
-        raise InvalidInput("Give the round a name.")
-    if len(name) > 200:
-        raise InvalidInput("The name is too long.")
-    if deadline:
-        try:
-            dt.date.fromisoformat(deadline)
-        except ValueError:
-            raise InvalidInput("The deadline must be a date (YYYY-MM-DD).") from None
+def create_round(db: sqlite_utils.Database, municipality_id: int, new: NewRound) -> Round:
+    """Store a draft round (checked by ``domain.rounds.new_round``)."""
     with db.conn:
         cursor = db.execute(
             "INSERT INTO rounds (municipality_id, name, questionnaire_id, locale, deadline,"
             " status, created_at) VALUES (?, ?, ?, ?, ?, 'draft', ?)",
-            [municipality_id, name.strip(), questionnaire_id, locale, deadline or None, now()],
+            [municipality_id, new.name, new.questionnaire_id, new.locale, new.deadline, now()],
         )
     return get_round(db, municipality_id, int(cursor.lastrowid or 0))
 
@@ -94,27 +58,16 @@ def list_rounds(db: sqlite_utils.Database, municipality_id: int) -> list[Round]:
     return [msgspec.convert(dict(r), Round) for r in rows]
 
 
-def open_round(db: sqlite_utils.Database, rnd: Round) -> Round:
-    """Open a draft round for answers."""
-    if rnd.status is not RoundStatus.DRAFT:
-        raise Conflict("Only a draft round can be opened.")
-    with db.conn:
-        db.execute("UPDATE rounds SET status = 'open', opened_at = ? WHERE id = ?", [now(), rnd.id])
-    return get_round(db, rnd.municipality_id, rnd.id)
+# The column that records when a round reached each status.
+_STAMP = {RoundStatus.OPEN: "opened_at", RoundStatus.CLOSED: "closed_at"}
 
 
-def close_round(db: sqlite_utils.Database, rnd: Round) -> Round:
-    """Close an open round: it becomes read-only and keeps its results."""
-    if rnd.status is not RoundStatus.OPEN:
-        raise Conflict("Only an open round can be closed.")
+def set_status(db: sqlite_utils.Database, rnd: Round, status: RoundStatus) -> Round:
+    """Record a status change (allowed by ``domain.rounds.require_transition``) with its time."""
+    column = _STAMP[status]
     with db.conn:
         db.execute(
-            "UPDATE rounds SET status = 'closed', closed_at = ? WHERE id = ?", [now(), rnd.id]
+            f"UPDATE rounds SET status = ?, {column} = ? WHERE id = ?",  # noqa: S608 - our column
+            [status.value, now(), rnd.id],
         )
     return get_round(db, rnd.municipality_id, rnd.id)
-
-
-def require_writable(rnd: Round) -> None:
-    """Refuse changes to a closed round."""
-    if rnd.closed:
-        raise Conflict("This assessment round is closed; its answers can no longer change.")

@@ -9,16 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import URLEncodedBody
 from litestar.response import Template
 
 from service.errors import InvalidInput, KompassError
 from service.storage import accounts
-from service.storage.db import Store
 from service.web.auth import SignedIn, current_coordinator
 from service.web.context import render, request_translator
+from service.web.deps import StoreDep
 from service.web.sessions import STARTED
 
 
@@ -38,12 +37,11 @@ class AccountPages(Controller):
     def change_password(
         self,
         request: Request[Any, Any, Any],
-        state: State,
+        store: StoreDep,
         coordinator: SignedIn,
         data: URLEncodedBody[dict[str, str]],
     ) -> Template:
         """Check the current password, store the new one, end the account's other sessions."""
-        store: Store = state.store
         t = request_translator(request)
         try:
             if data.get("new", "") != data.get("confirm", ""):

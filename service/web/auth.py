@@ -6,7 +6,6 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from litestar import Request, get, post
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import QueryParameter, URLEncodedBody
@@ -17,6 +16,7 @@ from service.storage import accounts, rounds
 from service.storage.db import Store
 from service.throttle import Throttle
 from service.web.context import render, request_translator
+from service.web.deps import StoreDep, ThrottleDep
 from service.web.sessions import STARTED
 
 SESSION_KEY = "coordinator_id"
@@ -24,12 +24,11 @@ SESSION_KEY = "coordinator_id"
 SignedIn = NamedDependency[accounts.Coordinator]
 
 
-def current_coordinator(request: Request[Any, Any, Any], state: State) -> accounts.Coordinator:
+def current_coordinator(request: Request[Any, Any, Any], store: StoreDep) -> accounts.Coordinator:
     """The signed-in coordinator; 401 (a redirect to sign-in for browsers) otherwise."""
     coordinator_id = request.session.get(SESSION_KEY) if request.session else None
     if not isinstance(coordinator_id, int):
         raise NotAuthorizedException()
-    store: Store = state.store
     try:
         coordinator = accounts.get_coordinator(store.db(), coordinator_id)
     except NotFound:
@@ -44,23 +43,20 @@ def current_coordinator(request: Request[Any, Any, Any], state: State) -> accoun
     return coordinator
 
 
-def round_of(state: State, coordinator: accounts.Coordinator, round_id: int) -> rounds.Round:
+def round_of(store: StoreDep, coordinator: accounts.Coordinator, round_id: int) -> rounds.Round:
     """A round of the coordinator's municipality; any other municipality's round is not found."""
-    store: Store = state.store
     return rounds.get_round(store.db(), coordinator.municipality_id, round_id)
 
 
 def check_sign_in(
-    request: Request[Any, Any, Any], state: State, email: str, password: str
+    request: Request[Any, Any, Any], store: Store, throttle: Throttle, email: str, password: str
 ) -> accounts.Coordinator | None:
     """The coordinator if the credentials match, else None; throttled per account and address.
 
     Raises :class:`TooManyRequests` (429 with ``Retry-After``) past either limit.
     """
-    throttle: Throttle = state.throttle
     address = request.client.host if request.client else "unknown"
     throttle.attempt(email, address)
-    store: Store = state.store
     coordinator = accounts.authenticate(store.db(), email, password)
     if coordinator is not None:
         throttle.succeeded(email, address)
@@ -89,14 +85,15 @@ def login_page(
 @post("/login", sync_to_thread=True, include_in_schema=False, status_code=303)
 def login(
     request: Request[Any, Any, Any],
-    state: State,
+    store: StoreDep,
+    throttle: ThrottleDep,
     data: URLEncodedBody[dict[str, str]],
 ) -> Redirect | Template:
     """Check the credentials; start a session on success."""
     email = data.get("email", "")
     t = request_translator(request)
     try:
-        coordinator = check_sign_in(request, state, email, data.get("password", ""))
+        coordinator = check_sign_in(request, store, throttle, email, data.get("password", ""))
     except TooManyRequests as exc:
         page = render(
             request,

@@ -6,13 +6,11 @@ from typing import Any
 
 import msgspec
 from litestar import Request, get
-from litestar.datastructures import State
 from litestar.response import Template
 
-from service.questionnaires import Catalog
-from service.storage.db import Store
 from service.storage.migrations import pending
 from service.web.context import render
+from service.web.deps import CatalogDep, StoreDep
 
 
 class Health(msgspec.Struct):
@@ -25,10 +23,8 @@ class Health(msgspec.Struct):
 
 
 @get("/health", sync_to_thread=True, tags=["system"])
-def health(state: State) -> Health:
+def health(store: StoreDep, catalog: CatalogDep) -> Health:
     """Report whether the database is reachable and migrated."""
-    store: Store = state.store
-    catalog: Catalog = state.catalog
     db = store.db()
     db.execute("SELECT 1").fetchone()
     todo = len(pending(db))
@@ -41,7 +37,6 @@ def health(state: State) -> Health:
 
 
 @get("/", sync_to_thread=False, include_in_schema=False)
-def home(request: Request[Any, Any, Any], state: State) -> Template:
+def home(request: Request[Any, Any, Any], catalog: CatalogDep) -> Template:
     """The start page: what Kompass is and which questionnaires it offers."""
-    catalog: Catalog = state.catalog
     return render(request, "home.html", questionnaires=catalog.all())

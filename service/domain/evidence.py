@@ -1,0 +1,82 @@
+"""Evidence: a document or link given for an indicator, its review, and the rules for its fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+import msgspec
+
+from service.domain.answers import EvidenceRef, EvidenceState
+from service.domain.errors import InvalidInput
+
+MAX_REVIEW_COMMENT = 2000
+
+
+class ReviewState(StrEnum):
+    """States a coordinator may set."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class EvidenceRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """A piece of evidence with its review state."""
+
+    id: int
+    round_id: int
+    respondent_id: int
+    indicator_id: str
+    kind: str
+    sha256: str | None
+    size: int | None
+    media_type: str | None
+    filename: str
+    url: str | None
+    title: str
+    effective_date: str | None
+    uploaded_at: str
+    state: EvidenceState
+    review_comment: str
+    reviewed_at: str | None
+    reviewed_by: int | None
+
+    def ref(self) -> EvidenceRef:
+        """The reference the scoring module needs."""
+        return EvidenceRef(
+            id=f"e{self.id}",
+            state=self.state,
+            title=self.title,
+            effective_date=self.effective_date or "",
+        )
+
+
+def check_effective_date(value: str) -> str | None:
+    """An ISO date not in the future, or None when left empty."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        date = dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput("The date must be written as YYYY-MM-DD.") from None
+    if date > dt.datetime.now(dt.UTC).date():
+        raise InvalidInput("The document's date cannot be in the future.")
+    return date.isoformat()
+
+
+def check_url(value: str) -> str:
+    """An http(s) link."""
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or len(value) > 2000:
+        raise InvalidInput("Enter a web address starting with http:// or https://.")
+    return value
+
+
+def check_review_comment(comment: str) -> str:
+    """A reviewer's comment, trimmed; refused when too long."""
+    if len(comment) > MAX_REVIEW_COMMENT:
+        raise InvalidInput("The comment is too long.")
+    return comment.strip()

@@ -1,0 +1,129 @@
+"""Assessment rounds: the round, its status, the allowed transitions and what each status allows.
+
+Every rule of "what may happen when" lives here once; the use cases (``service.rounds``,
+``service.answering``) call these checks and storage only reads and writes rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Final
+
+import msgspec
+
+from service.domain.errors import Conflict, Forbidden, InvalidInput
+
+MAX_NAME: Final = 200
+MAX_EMAIL: Final = 254
+
+
+class RoundStatus(StrEnum):
+    """A round is prepared as a draft, opened for answers, and closed for good."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+# The only transitions there are: a draft opens, an open round closes. A closed round stays
+# closed (its result is final); there is no way back to draft once respondents have answered.
+TRANSITIONS: Final[dict[RoundStatus, RoundStatus]] = {
+    RoundStatus.DRAFT: RoundStatus.OPEN,
+    RoundStatus.OPEN: RoundStatus.CLOSED,
+}
+
+
+class Round(msgspec.Struct, frozen=True, kw_only=True):
+    """An assessment round."""
+
+    id: int
+    municipality_id: int
+    name: str
+    questionnaire_id: str
+    locale: str
+    deadline: str | None
+    status: RoundStatus
+    created_at: str
+    opened_at: str | None
+    closed_at: str | None
+
+    @property
+    def closed(self) -> bool:
+        """A closed round is read-only."""
+        return self.status is RoundStatus.CLOSED
+
+
+class NewRound(msgspec.Struct, frozen=True, kw_only=True):
+    """A round about to be created, its fields checked."""
+
+    name: str
+    questionnaire_id: str
+    locale: str
+    deadline: str | None
+
+
+def new_round(
+    name: str,
+    questionnaire_id: str,
+    locale: str,
+    locales: list[str],
+    deadline: str | None,
+) -> NewRound:
+    """Check a new round's fields (``locales``: the questionnaire's languages)."""
+    if not name.strip():
+        raise InvalidInput("Give the round a name.")
+    if len(name) > MAX_NAME:
+        raise InvalidInput("The name is too long.")
+    if locale not in locales:
+        raise InvalidInput("This questionnaire is not available in the chosen language.")
+    if deadline:
+        try:
+            dt.date.fromisoformat(deadline)
+        except ValueError:
+            raise InvalidInput("The deadline must be a date (YYYY-MM-DD).") from None
+    return NewRound(
+        name=name.strip(),
+        questionnaire_id=questionnaire_id,
+        locale=locale,
+        deadline=deadline or None,
+    )
+
+
+def require_transition(rnd: Round, target: RoundStatus) -> None:
+    """Refuse a status change the life cycle does not allow."""
+    if TRANSITIONS.get(rnd.status) is not target:
+        if target is RoundStatus.OPEN:
+            raise Conflict("Only a draft round can be opened.")
+        raise Conflict("Only an open round can be closed.")
+
+
+def require_writable(rnd: Round) -> None:
+    """Coordinators change invitations and reviews until the round is closed."""
+    if rnd.closed:
+        raise Conflict("This assessment round is closed; its answers can no longer change.")
+
+
+def require_answerable(rnd: Round) -> None:
+    """Respondents answer and attach evidence (files and links alike) only while it is open."""
+    if rnd.status is RoundStatus.DRAFT:
+        raise Conflict("This assessment round has not opened yet.")
+    require_writable(rnd)
+
+
+def require_role(role: str, indicator_roles: list[str]) -> None:
+    """A respondent answers only the indicators meant for their role."""
+    if role not in indicator_roles:
+        raise Forbidden("This question is not meant for your role.")
+
+
+def check_invitation(role: str, roles: list[str], name: str, email: str) -> tuple[str, str]:
+    """An invitation's role, name and e-mail checked; the name and address, trimmed."""
+    if role not in roles:
+        raise InvalidInput("Choose one of the questionnaire's roles.")
+    email = email.strip()
+    if email and ("@" not in email or len(email) > MAX_EMAIL):
+        raise InvalidInput("Enter a valid e-mail address.")
+    if len(name) > MAX_NAME:
+        raise InvalidInput("The name is too long.")
+    return name.strip(), email

@@ -1,0 +1,226 @@
+"""The JSON API's records (documented in OpenAPI) and their conversions from the use cases' Structs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar.params import FromPath
+
+from service import answering
+from service.domain import dialog
+from service.domain.answers import IndicatorAnswer
+from service.domain.evidence import EvidenceRecord, ReviewState
+from service.storage import rounds
+
+# --- records --------------------------------------------------------------------------------
+
+
+class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Coordinator credentials."""
+
+    email: str
+    password: str
+
+
+class CoordinatorOut(msgspec.Struct):
+    """The signed-in coordinator."""
+
+    id: int
+    email: str
+    name: str
+    municipality_id: int
+    municipality: str
+
+
+class RoleOut(msgspec.Struct):
+    """A respondent role."""
+
+    id: str
+    title: str
+
+
+class QuestionnaireOut(msgspec.Struct):
+    """An installed questionnaire."""
+
+    id: str
+    version: str
+    title: str
+    country: str
+    locales: list[str]
+    roles: list[RoleOut]
+    areas: int
+    indicators: int
+    max_points: int
+
+
+class RoundIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A new round."""
+
+    name: str
+    questionnaire: str
+    locale: str | None = None
+    deadline: str | None = None
+
+
+class RespondentOut(msgspec.Struct):
+    """An invited respondent and their progress."""
+
+    id: int
+    role: str
+    name: str
+    email: str
+    revoked: bool
+    emailed: bool
+    complete: int
+    total: int
+    last_seen_at: str | None
+
+
+class InviteIn(msgspec.Struct, forbid_unknown_fields=True):
+    """An invitation by role."""
+
+    role: str
+    name: str = ""
+    email: str = ""
+
+
+class InviteOut(msgspec.Struct):
+    """A new personal link: shown once, only its hash is stored."""
+
+    respondent: RespondentOut
+    link: str
+    token: FromPath[str]
+
+
+class EvidenceOut(msgspec.Struct):
+    """A piece of evidence and its review."""
+
+    id: int
+    indicator: FromPath[str]
+    respondent_id: FromPath[int]
+    kind: str
+    title: str
+    filename: str
+    url: str | None
+    media_type: str | None
+    size: int | None
+    sha256: str | None
+    effective_date: str | None
+    uploaded_at: str
+    state: str
+    review_comment: str
+
+
+class ReviewIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A coordinator's decision on evidence."""
+
+    decision: ReviewState
+    comment: str = ""
+
+
+class Position(msgspec.Struct):
+    """Where a respondent's conversation stands: an indicator and step, or finished."""
+
+    indicator: FromPath[str] | None
+    step: FromPath[str] | None
+
+
+class AreaProgressOut(msgspec.Struct):
+    """Answered indicators of one area."""
+
+    area: int
+    complete: int
+    total: int
+
+
+class RespondentSessionOut(msgspec.Struct):
+    """What a respondent's link opens."""
+
+    round: str
+    round_status: str
+    questionnaire: str
+    locale: str
+    role: str
+    progress: list[AreaProgressOut]
+    next: Position
+
+
+class IndicatorOut(msgspec.Struct):
+    """One indicator as the conversation presents it, with the answer so far."""
+
+    id: str
+    area: int
+    subquestion: str
+    question: str
+    why: str
+    good_practice: str
+    evidence_hint: str
+    dimensions: list[str]
+    steps: list[str]
+    complete: bool
+    answer: IndicatorAnswer | None
+    evidence: list[EvidenceOut]
+
+
+class StepIn(msgspec.Struct, forbid_unknown_fields=True):
+    """One answered step: a level, "dont_know" or "planned"; or the comment."""
+
+    choice: int | str | None = None
+    comment: str | None = None
+
+
+class StepOut(msgspec.Struct):
+    """The answer after the step, and what to ask next."""
+
+    answer: IndicatorAnswer
+    next: Position
+
+
+class LinkIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Evidence given as a link."""
+
+    url: str
+    title: str = ""
+    effective_date: str = ""
+
+
+def round_out(rnd: rounds.Round) -> dict[str, Any]:
+    """A round as JSON."""
+    return msgspec.to_builtins(rnd)  # type: ignore[no-any-return]
+
+
+def evidence_out(record: EvidenceRecord) -> EvidenceOut:
+    """Evidence as the API shows it."""
+    return EvidenceOut(
+        id=record.id,
+        indicator=record.indicator_id,
+        respondent_id=record.respondent_id,
+        kind=record.kind,
+        title=record.title,
+        filename=record.filename,
+        url=record.url,
+        media_type=record.media_type,
+        size=record.size,
+        sha256=record.sha256,
+        effective_date=record.effective_date,
+        uploaded_at=record.uploaded_at,
+        state=record.state.value,
+        review_comment=record.review_comment,
+    )
+
+
+def position_out(position: answering.Position) -> Position:
+    """A position as JSON."""
+    return Position(
+        indicator=position.indicator, step=position.step.value if position.step else None
+    )
+
+
+def step_answer(step: dialog.Step, data: StepIn) -> answering.StepAnswer:
+    """The typed answer a step's JSON carries: a level as a number (or text), or the comment."""
+    if step is dialog.Step.COMMENT:
+        return answering.Comment(data.comment or "")
+    if isinstance(data.choice, int):
+        return answering.Choose(step, data.choice)
+    return answering.Choose(step, answering.choice_from_text(data.choice or ""))
