@@ -562,6 +562,43 @@ def _add_privacy_commands(sub: Any) -> None:
     retention.set_defaults(handler=cmd_privacy_retention)
 
 
+def _account_change(args: argparse.Namespace, change: Any) -> int:
+    from service.errors import KompassError
+    from service.storage.db import open_database
+    from service.storage.migrations import migrate
+
+    db = open_database(from_env().db_path)
+    try:
+        migrate(db)
+        coordinator = change(db)
+    except KompassError as exc:
+        _err(f"kompass: coordinator {args.coordinator_id}: {exc}")
+        return EXIT_BAD_INPUT
+    finally:
+        db.close()
+    print(f"Updated coordinator {coordinator.id}: {coordinator.email}")
+    return EXIT_OK
+
+
+def cmd_disable_coordinator(args: argparse.Namespace) -> int:
+    """Disable a coordinator account; its sessions end at once."""
+    from service.storage import accounts
+
+    return _account_change(args, lambda db: accounts.disable_coordinator(db, args.coordinator_id))
+
+
+def cmd_set_password(args: argparse.Namespace) -> int:
+    """Set a coordinator's password (read from stdin or prompted for); other sessions end."""
+    import getpass
+
+    from service.storage import accounts
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
+    return _account_change(
+        args, lambda db: accounts.set_password(db, args.coordinator_id, password)
+    )
+
+
 # --- kompass assist: the assistant from the command line (same code path as the card) -------
 
 
@@ -645,6 +682,38 @@ def add_assist_parser(sub: Any) -> None:
     interpret.set_defaults(handler=cmd_assist_interpret)
 
 
+def _add_admin_commands(sub: Any) -> None:
+    """``kompass admin create-municipality|create-coordinator|disable-coordinator|set-password``."""
+    admin = sub.add_parser("admin", help="first setup").add_subparsers(
+        dest="admin_command", required=True
+    )
+    municipality = admin.add_parser("create-municipality", help="register a municipality")
+    municipality.add_argument("name")
+    municipality.add_argument("--country", choices=["NO", "SE"], required=True)
+    municipality.add_argument("--locale", choices=list(LOCALES), required=True)
+    municipality.set_defaults(handler=cmd_create_municipality)
+    coordinator = admin.add_parser("create-coordinator", help="create a coordinator account")
+    coordinator.add_argument("--municipality", type=int, required=True, metavar="ID")
+    coordinator.add_argument("--email", required=True)
+    coordinator.add_argument("--name", default="")
+    coordinator.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    coordinator.set_defaults(handler=cmd_create_coordinator)
+
+    disable = admin.add_parser(
+        "disable-coordinator", help="disable an account: no sign-in, its sessions end"
+    )
+    disable.add_argument("coordinator_id", type=int, metavar="ID")
+    disable.set_defaults(handler=cmd_disable_coordinator)
+    password = admin.add_parser("set-password", help="set a coordinator's password")
+    password.add_argument("coordinator_id", type=int, metavar="ID")
+    password.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    password.set_defaults(handler=cmd_set_password)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(
@@ -689,22 +758,7 @@ def build_parser() -> argparse.ArgumentParser:
         handler=cmd_demo
     )
 
-    admin = sub.add_parser("admin", help="first setup").add_subparsers(
-        dest="admin_command", required=True
-    )
-    municipality = admin.add_parser("create-municipality", help="register a municipality")
-    municipality.add_argument("name")
-    municipality.add_argument("--country", choices=["NO", "SE"], required=True)
-    municipality.add_argument("--locale", choices=list(LOCALES), required=True)
-    municipality.set_defaults(handler=cmd_create_municipality)
-    coordinator = admin.add_parser("create-coordinator", help="create a coordinator account")
-    coordinator.add_argument("--municipality", type=int, required=True, metavar="ID")
-    coordinator.add_argument("--email", required=True)
-    coordinator.add_argument("--name", default="")
-    coordinator.add_argument(
-        "--password-stdin", action="store_true", help="read the password from standard input"
-    )
-    coordinator.set_defaults(handler=cmd_create_coordinator)
+    _add_admin_commands(sub)
 
     report = sub.add_parser("report", help="render a round's gap-analysis PDF")
     report.add_argument("round_id", type=int, metavar="ROUND_ID")

@@ -289,7 +289,6 @@ def test_respondent_text_is_escaped_on_coordinator_pages(client: TestClient[Lite
     assert "&lt;script&gt;alert" in results.text
 
 
-@pytest.mark.xfail(strict=True, reason="lazy sessions arrive with the security branch (i10)")
 @pytest.mark.parametrize("path", ["/health", "/", "/login", "/static/kompass.css", "/r/nope/"])
 def test_visits_without_a_session_store_none(
     client: TestClient[Litestar], settings: Settings, path: str

@@ -12,7 +12,7 @@ from service.domain.answers import EvidenceRef, EvidenceState
 from service.domain.errors import NotFound
 from service.domain.evidence import EvidenceRecord, ReviewState
 from service.storage.clock import now
-from service.storage.evidence_files import StoredFile, path_for
+from service.storage.evidence_files import StoredFile, path_for, with_extension
 
 __all__ = ["EvidenceRecord", "ReviewState"]
 
@@ -54,7 +54,8 @@ def add_file(
             "sha256": stored.sha256,
             "size": stored.size,
             "media_type": stored.media_type,
-            "filename": filename,
+            # Stored (and later served) under the extension of the sniffed type.
+            "filename": with_extension(filename, stored.extension),
             "title": title.strip()[:200] or filename,
             "effective_date": effective_date,
             "uploaded_at": now(),

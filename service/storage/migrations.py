@@ -227,6 +227,13 @@ def m0004_erasure(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+@migrations(name="0005_coordinator_access")
+def m0005_coordinator_access(db: sqlite_utils.Database) -> None:
+    """Disabling a coordinator, and ending their sessions when the password changes."""
+    db.execute("ALTER TABLE coordinators ADD COLUMN disabled_at TEXT")
+    db.execute("ALTER TABLE coordinators ADD COLUMN credentials_changed_at REAL NOT NULL DEFAULT 0")
+
+
 _M0010 = (
     """
 CREATE TABLE evidence_text (

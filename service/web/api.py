@@ -41,10 +41,15 @@ from service.web.api_records import (
     round_out,
     step_answer,
 )
-from service.web.auth import SESSION_KEY, SignedIn, current_coordinator, round_of
-from service.web.auth import sign_in as auth_sign_in
+from service.web.auth import (
+    SESSION_KEY,
+    SignedIn,
+    check_sign_in,
+    current_coordinator,
+    round_of,
+)
 from service.web.context import request_translator
-from service.web.deps import CatalogDep, SettingsDep, StoreDep
+from service.web.deps import CatalogDep, SettingsDep, StoreDep, ThrottleDep
 from service.web.uploads import NO_CSRF, receive_evidence
 
 # --- coordinator ----------------------------------------------------------------------------
@@ -58,10 +63,14 @@ class SessionApi(Controller):
 
     @post("/", sync_to_thread=True, status_code=200)
     def sign_in(
-        self, request: Request[Any, Any, Any], store: StoreDep, data: JSONBody[LoginIn]
+        self,
+        request: Request[Any, Any, Any],
+        store: StoreDep,
+        throttle: ThrottleDep,
+        data: JSONBody[LoginIn],
     ) -> CoordinatorOut:
         """Start a session for a coordinator."""
-        coordinator = auth_sign_in(request, store, data.email, data.password)
+        coordinator = check_sign_in(request, store, throttle, data.email, data.password)
         if coordinator is None:
             raise NotAuthorizedException()
         request.clear_session()

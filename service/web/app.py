@@ -10,7 +10,6 @@ from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.logging.config import LoggingConfig
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -25,12 +24,15 @@ from service.storage.db import Store
 from service.storage.files import private_dir
 from service.storage.migrations import migrate
 from service.storage.recovery import remove_partial_uploads
+from service.throttle import Throttle
 from service.web import (
+    account,
     api,
     audit,
     auth,
     coordinator,
     errors,
+    limits,
     pages,
     privacy,
     respond,
@@ -38,7 +40,10 @@ from service.web import (
     withdraw,
 )
 from service.web.deps import DEPENDENCIES
+from service.web.headers import security_headers
 from service.web.renderer import ReportRenderer
+from service.web.schema import KompassJsonRenderPlugin
+from service.web.sessions import KompassSessionConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -77,6 +82,7 @@ def create_app(settings: Settings) -> Litestar:
             auth.login,
             auth.logout,
             coordinator.CoordinatorPages,
+            account.AccountPages,
             respond.RespondPages,
             results.ResultPages,
             audit.AuditPages,
@@ -89,7 +95,13 @@ def create_app(settings: Settings) -> Litestar:
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],
         state=State(
-            {"settings": settings, "store": store, "catalog": catalog, "renderer": renderer}
+            {
+                "settings": settings,
+                "store": store,
+                "catalog": catalog,
+                "renderer": renderer,
+                "throttle": Throttle(),
+            }
         ),
         template_config=TemplateConfig(
             directory=TEMPLATE_DIR,
@@ -99,9 +111,7 @@ def create_app(settings: Settings) -> Litestar:
         dependencies=DEPENDENCIES,
         exception_handlers={Exception: errors.handle},
         middleware=[
-            ServerSideSessionConfig(
-                key="kompass_session",
-                max_age=8 * 3600,
+            KompassSessionConfig(
                 secure=settings.public_url.startswith("https://"),
                 samesite="lax",
             ).middleware
@@ -114,7 +124,15 @@ def create_app(settings: Settings) -> Litestar:
             cookie_secure=settings.public_url.startswith("https://"),
             cookie_samesite="lax",
         ),
-        openapi_config=OpenAPIConfig(title="Kompass API", version="0.1.0", path="/schema"),
+        # Only the JSON document: the HTML viewers would load scripts from public CDNs.
+        openapi_config=OpenAPIConfig(
+            title="Kompass API",
+            version="0.1.0",
+            path="/schema",
+            render_plugins=[KompassJsonRenderPlugin()],
+        ),
+        before_send=[security_headers(settings.public_url)],
+        before_request=limits.refuse_huge_ids,
         on_shutdown=[renderer.shutdown, store.close],
         # Our root handler (text or JSON lines, see service/logs.py) formats Litestar's logs too.
         logging_config=LoggingConfig(

@@ -28,12 +28,13 @@ from litestar.status_codes import (
     HTTP_409_CONFLICT,
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    HTTP_429_TOO_MANY_REQUESTS,
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 from litestar.utils.scope.state import ScopeState
 
-from service.errors import KompassError
+from service.errors import KompassError, TooManyRequests
 from service.i18n import N_
 from service.storage.db import is_busy
 from service.web.context import render, request_translator
@@ -47,6 +48,7 @@ STATUS_BY_KIND = {
     "conflict": HTTP_409_CONFLICT,
     "too_large": HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     "unsupported_type": HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    "too_many": HTTP_429_TOO_MANY_REQUESTS,
 }
 
 GENERIC = {
@@ -58,6 +60,7 @@ GENERIC = {
     HTTP_409_CONFLICT: N_("This cannot be done in the current state."),
     HTTP_413_REQUEST_ENTITY_TOO_LARGE: N_("The upload is too large."),
     HTTP_415_UNSUPPORTED_MEDIA_TYPE: N_("This type of content is not accepted."),
+    HTTP_429_TOO_MANY_REQUESTS: N_("Too many requests. Please wait a moment and try again."),
     HTTP_500_INTERNAL_SERVER_ERROR: N_(
         "Something went wrong on our side. Nothing you saved was lost."
     ),
@@ -128,6 +131,13 @@ def _status_and_message(request: Request[Any, Any, Any], exc: Exception) -> tupl
         status = exc.status_code
         message = GENERIC.get(status, GENERIC[HTTP_400_BAD_REQUEST])
         return status, "invalid", t.gettext(message)
+    if isinstance(exc, RecursionError):
+        # msgspec refuses JSON nested deeper than the interpreter can follow.
+        return HTTP_400_BAD_REQUEST, "invalid", t.gettext(GENERIC[HTTP_400_BAD_REQUEST])
+    if isinstance(exc, OverflowError):
+        # A number beyond what SQLite stores, in a place the id check cannot see (a body).
+        log.warning("number out of range on %s %s: %s", request.method, request.url.path, exc)
+        return HTTP_400_BAD_REQUEST, "invalid", t.gettext(GENERIC[HTTP_400_BAD_REQUEST])
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return (
         HTTP_500_INTERNAL_SERVER_ERROR,
@@ -142,6 +152,8 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     headers = dict(getattr(exc, "headers", None) or {})
     if status == HTTP_503_SERVICE_UNAVAILABLE:
         headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    if isinstance(exc, TooManyRequests):
+        headers["Retry-After"] = str(exc.retry_after)
     if status == HTTP_401_UNAUTHORIZED and not _wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(f"/login?{urlencode({'next': target})}", status_code=303)

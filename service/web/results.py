@@ -86,12 +86,13 @@ class ResultPages(Controller):
         t = translator(lang) if lang in SUPPORTED else request_translator(request, rnd.locale)
         model = results.report_model(store.db(), catalog, rnd, t)
         key = pdf.cache_key(model)
-        cache_dir = settings.data_path / "reports"
+        cache_dir = results.report_dir(settings.data_path, rnd)
         if pdf.cached_path(cache_dir, key).exists():
             return Redirect(f"/rounds/{rnd.id}/reports/{key}.pdf", status_code=303)
-        failed = renderer.failed(key)
+        job = f"{rnd.id}/{key}"
+        failed = renderer.failed(job)
         if not failed:
-            renderer.ensure(key, lambda: pdf.render_to_cache(model, t, cache_dir))
+            renderer.ensure(job, lambda: pdf.render_to_cache(model, t, cache_dir))
         return render(
             request,
             "results/report_pending.html",
@@ -115,7 +116,9 @@ class ResultPages(Controller):
         """A rendered report, named by the digest of what it was made from."""
         rnd = round_of(store, coordinator, round_id)
         match = KEY.match(filename)
-        path = pdf.cached_path(settings.data_path / "reports", match.group(1) if match else "-")
+        path = pdf.cached_path(
+            results.report_dir(settings.data_path, rnd), match.group(1) if match else "-"
+        )
         if match is None or not path.exists():
             raise NotFound("This report is not available; open the results page to make a new one.")
         safe = re.sub(r"[^A-Za-z0-9æøåÆØÅäöÄÖ _-]", "", rnd.name).strip() or "kompass"
