@@ -15,7 +15,9 @@ from service.domain.questionnaire import Questionnaire
 from service.domain.scoring import Score
 from service.errors import NotFound
 from service.questionnaires import Catalog
-from service.storage import plans
+from service.storage import audit, plans
+from service.storage.accounts import Coordinator
+from service.storage.audit import Actor
 from service.storage.rounds import Round, get_round, list_rounds
 
 
@@ -88,19 +90,43 @@ def current(db: sqlite_utils.Database, catalog: Catalog, rnd: Round) -> RoundPla
     return round_plan(db, q, rnd, result)
 
 
-def save(
-    db: sqlite_utils.Database, catalog: Catalog, rnd: Round, plan: Plan, author: int | None
-) -> Plan:
+def _author(by: Actor) -> int | None:
+    """The coordinator's id for the plan row; None for the operator's command line."""
+    return by.id if isinstance(by, Coordinator) else None
+
+
+def _audit(
+    db: sqlite_utils.Database, rnd: Round, by: Actor, change: str, plan: Plan | None
+) -> None:
+    """One entry per stored change of the plan: what was done and how much the plan holds."""
+    details: dict[str, object] = {"change": change}
+    if plan is not None:
+        details["areas"] = [pa.area for pa in plan.areas]
+        details["measures"] = sum(len(pa.measures) for pa in plan.areas)
+    audit.record(
+        db,
+        audit.Action.PLAN_EDITED,
+        by=by,
+        round_id=rnd.id,
+        municipality_id=rnd.municipality_id,
+        target=f"plan:{rnd.id}",
+        details=details,
+    )
+
+
+def save(db: sqlite_utils.Database, catalog: Catalog, rnd: Round, plan: Plan, *, by: Actor) -> Plan:
     """Check and store an edited plan; a carried plan keeps the round it came from."""
     q = results.questionnaire_of(catalog, rnd)
     checked = plans_domain.check(q, plan)
-    plans.save_plan(db, rnd.id, checked, author)
+    plans.save_plan(db, rnd.id, checked, _author(by))
+    _audit(db, rnd, by, "edited", checked)
     return checked
 
 
-def reset(db: sqlite_utils.Database, rnd: Round) -> None:
+def reset(db: sqlite_utils.Database, rnd: Round, *, by: Actor) -> None:
     """Drop the edits: the round shows the carried or suggested plan again."""
     plans.delete_plan(db, rnd.id)
+    _audit(db, rnd, by, "reset", None)
 
 
 def edit(
@@ -109,11 +135,13 @@ def edit(
     rnd: Round,
     areas: list[int],
     measures: list[PlanMeasure],
-    author: int | None,
+    *,
+    by: Actor,
 ) -> Plan:
     """Apply an edit from the plan form (chosen areas, measures) to the round's current plan."""
     q, _, result = results.scored(db, catalog, rnd)
     shown = round_plan(db, q, rnd, result)
     edited = plans_domain.edit(q, result, shown.plan, areas, measures)
-    plans.save_plan(db, rnd.id, edited, author)
+    plans.save_plan(db, rnd.id, edited, _author(by))
+    _audit(db, rnd, by, "edited", edited)
     return edited

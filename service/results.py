@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
 from threading import Lock
 from typing import TypeVar
 
@@ -186,3 +187,12 @@ def report_model(
         )
 
     return MODELS.get(key, make)
+
+
+def report_dir(data_path: Path, rnd: Round) -> Path:
+    """The round's own report cache: a key is served only for the round it was rendered from.
+
+    Two rounds with identical content get separate files; that costs a render, and keeps
+    one municipality's report out of reach through another's round when a key leaks.
+    """
+    return data_path / "reports" / str(rnd.id)

@@ -161,9 +161,10 @@ def test_pdf_is_rendered_off_the_request_path_and_cached(
     assert download.headers["content-type"] == "application/pdf"
     assert download.content.startswith(b"%PDF-")
 
-    # Unchanged round: straight from the cache (its speed is measured in bench/report_pages.py).
+    # An unchanged round is served straight from the cache: no 202 "being prepared" page,
+    # a redirect to the same file (its speed is measured in bench/, not here).
     again = client.get(url, follow_redirects=False)
-    assert again.status_code == 303
+    assert 300 <= again.status_code < 400
     served = client.get(again.headers["location"])
     assert again.headers["location"] == location
     assert served.content == download.content

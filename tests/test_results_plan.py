@@ -25,7 +25,7 @@ from service.i18n import translator
 from service.questionnaires import QUESTIONNAIRE_DIR, Catalog
 from service.report import pdf
 from service.settings import Settings
-from service.storage import accounts, answers, plans, rounds
+from service.storage import accounts, answers, audit, plans, rounds
 from service.storage.db import Store, open_database
 from service.storage.migrations import migrate
 from service.web.prerender import Prerenderer
@@ -206,6 +206,15 @@ def test_plan_is_edited_shown_and_printed(client: TestClient[Litestar], settings
     assert reset.status_code == 303
     assert "Rådmannen" not in client.get("/rounds/2/results").text
 
+    # Both changes are in the audit trail, by the signed-in coordinator.
+    db = open_database(settings.db_path)
+    trail = [e for e in audit.for_round(db, 2) if e.action is audit.Action.PLAN_EDITED]
+    db.close()
+    assert [e.details["change"] for e in trail] == ["edited", "reset"]
+    assert {e.actor_name for e in trail} == {DEMO_EMAIL}
+    assert trail[0].target == "plan:2"
+    assert trail[0].details["measures"] == sum(len(pa.measures) for pa in stored.areas)
+
 
 @pytest.mark.parametrize(
     ("edit", "message"),
@@ -314,8 +323,11 @@ def test_background_render_is_debounced_and_never_repeated(settings: Settings) -
         assert watcher.tick(20.0) == []  # same content: never rendered twice
         renderer.shutdown()  # waits for the renders
         db = store.db()
-        model = results.report_model(db, CATALOG, rounds.get_round(db, 1, 2), translator("nb"))
-        assert pdf.cached_path(settings.data_path / "reports", pdf.cache_key(model)).exists()
+        rnd = rounds.get_round(db, 1, 2)
+        model = results.report_model(db, CATALOG, rnd, translator("nb"))
+        # In the round's own cache, where the report handler looks for it.
+        cache_dir = results.report_dir(settings.data_path, rnd)
+        assert pdf.cached_path(cache_dir, pdf.cache_key(model)).exists()
 
         respondent = db.execute(
             "SELECT id FROM respondents WHERE round_id = 2 ORDER BY id LIMIT 1"

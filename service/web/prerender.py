@@ -67,7 +67,6 @@ class Prerenderer:
     def tick(self, now: float) -> list[int]:
         """One look at the open rounds; returns the rounds handed to the worker."""
         db = self._store.db()
-        cache_dir = self._settings.data_path / "reports"
         started = []
         for round_id in open_round_ids(db):
             digest = round_digest(db, round_id)
@@ -85,8 +84,14 @@ class Prerenderer:
             t = translator(rnd.locale)
             model = results.report_model(db, self._catalog, rnd, t)
             key = pdf.cache_key(model)
-            if pdf.cached_path(cache_dir, key).exists() or self._renderer.failed(key):
+            # The round's own cache and the same job name as the report handler, so a
+            # request during a background render waits for it instead of starting another.
+            cache_dir = results.report_dir(self._settings.data_path, rnd)
+            job = f"{rnd.id}/{key}"
+            if pdf.cached_path(cache_dir, key).exists() or self._renderer.failed(job):
                 continue
-            self._renderer.ensure(key, lambda m=model, tr=t: pdf.render_to_cache(m, tr, cache_dir))
+            self._renderer.ensure(
+                job, lambda m=model, tr=t, d=cache_dir: pdf.render_to_cache(m, tr, d)
+            )
             started.append(round_id)
         return started

@@ -17,7 +17,7 @@ from service.domain.plan import MeasureStatus, PlanMeasure
 from service.errors import KompassError, NotFound
 from service.i18n import N_, SUPPORTED, translator
 from service.report import exports, pdf
-from service.storage import evidence, respondents, rounds
+from service.storage import audit, evidence, respondents, rounds
 from service.web.api_records import evidence_out
 from service.web.auth import SignedIn, current_coordinator, round_of
 from service.web.context import render, request_translator
@@ -173,7 +173,7 @@ class ResultPages(Controller):
         rnd = round_of(store, coordinator, round_id)
         areas = [int(k[5:]) for k in data if re.fullmatch(r"area_\d{1,2}", k)]
         try:
-            planning.edit(store.db(), catalog, rnd, areas, measures_from_form(data), coordinator.id)
+            planning.edit(store.db(), catalog, rnd, areas, measures_from_form(data), by=coordinator)
         except KompassError as exc:
             t = request_translator(request, rnd.locale)
             return self._plan_page(
@@ -193,7 +193,7 @@ class ResultPages(Controller):
     ) -> Redirect:
         """Back to the suggested (or carried) plan."""
         rnd = round_of(store, coordinator, round_id)
-        planning.reset(store.db(), rnd)
+        planning.reset(store.db(), rnd, by=coordinator)
         return Redirect(f"/rounds/{rnd.id}/results#plan-h", status_code=303)
 
     def _report_state(
@@ -215,12 +215,13 @@ class ResultPages(Controller):
         t = translator(lang) if lang in SUPPORTED else request_translator(request, rnd.locale)
         model = results.report_model(store.db(), catalog, rnd, t)
         key = pdf.cache_key(model, full)
-        cache_dir = settings.data_path / "reports"
+        cache_dir = results.report_dir(settings.data_path, rnd)
         if pdf.cached_path(cache_dir, key).exists():
             return key, True, False, t.locale
-        failed = renderer.failed(key)
+        job = f"{rnd.id}/{key}"
+        failed = renderer.failed(job)
         if not failed:
-            renderer.ensure(key, lambda: pdf.render_to_cache(model, t, cache_dir, full))
+            renderer.ensure(job, lambda: pdf.render_to_cache(model, t, cache_dir, full))
         return key, False, failed, t.locale
 
     @get("/report", sync_to_thread=True)
@@ -291,10 +292,19 @@ class ResultPages(Controller):
         """A rendered report, named by the digest of what it was made from."""
         rnd = round_of(store, coordinator, round_id)
         match = KEY.match(filename)
-        path = pdf.cached_path(settings.data_path / "reports", match.group(1) if match else "-")
+        path = pdf.cached_path(
+            results.report_dir(settings.data_path, rnd), match.group(1) if match else "-"
+        )
         if match is None or not path.exists():
             raise NotFound("This report is not available; open the results page to make a new one.")
         safe = re.sub(r"[^A-Za-z0-9æøåÆØÅäöÄÖ _-]", "", rnd.name).strip() or "kompass"
+        audit.record(
+            store.db(),
+            audit.Action.EXPORT_DOWNLOADED,
+            by=coordinator,
+            round_id=rnd.id,
+            target="export:report.pdf",
+        )
         return File(
             path=path,
             filename=f"{safe}.pdf",
@@ -340,6 +350,14 @@ class ResultPages(Controller):
         """Every table in one workbook; respondents anonymised by role unless ``names=true``."""
         rnd = round_of(store, coordinator, round_id)
         data = exports.to_xlsx(self._tables(request, store, catalog, rnd, names))
+        audit.record(
+            store.db(),
+            audit.Action.EXPORT_DOWNLOADED,
+            by=coordinator,
+            round_id=rnd.id,
+            target="export:xlsx",
+            details={"names": names},
+        )
         return Response(
             data,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -369,6 +387,14 @@ class ResultPages(Controller):
         )
         if table is None:
             raise NotFound("No such export.")
+        audit.record(
+            store.db(),
+            audit.Action.EXPORT_DOWNLOADED,
+            by=coordinator,
+            round_id=rnd.id,
+            target=f"export:{name}.csv",
+            details={"names": names},
+        )
         locale = request_translator(request, rnd.locale).locale
         return Response(
             ("\ufeff" + exports.to_csv(table, locale)).encode("utf-8"),
@@ -388,6 +414,13 @@ class ResultPages(Controller):
         exported = msgspec.to_builtins(result)
         exported["evidence"] = msgspec.to_builtins(
             [evidence_out(e) for e in evidence.list_for_round(store.db(), rnd.id)]
+        )
+        audit.record(
+            store.db(),
+            audit.Action.EXPORT_DOWNLOADED,
+            by=coordinator,
+            round_id=rnd.id,
+            target="export:json",
         )
         return Response(
             msgspec.json.encode(exported),
