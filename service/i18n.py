@@ -15,7 +15,7 @@ from typing import Any
 from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 from service.domain.locales import LOCALES
@@ -119,6 +119,10 @@ class Translator:
         """A number with a fixed count of decimals: ``7,5`` in nb and sv, ``7.5`` in en."""
         pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
         return format_decimal(value, format=pattern, locale=self.locale)
+
+    def percent(self, value: float) -> str:
+        """A share as a whole percentage in the locale's style: ``80 %`` in nb and sv, ``80%`` in en."""
+        return format_percent(value, locale=self.locale)
 
     def signed(self, value: float, digits: int = 1) -> str:
         """A difference with its sign: ``+6,0`` / ``−6,0`` (true minus sign)."""

@@ -21,7 +21,7 @@ from service.questionnaires import Catalog
 from service.settings import Settings, ensure_secret
 from service.storage.db import Store
 from service.storage.migrations import migrate
-from service.web import api, auth, coordinator, errors, pages, respond, results
+from service.web import api, assist, auth, coordinator, errors, pages, respond, results
 from service.web.deps import DEPENDENCIES
 from service.web.renderer import ReportRenderer
 
@@ -65,6 +65,9 @@ def create_app(settings: Settings) -> Litestar:
             api.SessionApi,
             api.CoordinatorApi,
             api.RespondentApi,
+            assist.AssistPages,
+            assist.AssistApi,
+            assist.AssistCoordinatorApi,
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],
         state=State(
