@@ -130,18 +130,22 @@ def test_interpret_api_proposes_what_the_assistant_does_and_stores_it(
     assert stored == [(env.respondent, "1.1.1", text, "offline")]
 
 
-def test_interpret_asks_instead_of_guessing_on_low_confidence(env: Round) -> None:
-    response = env.client.post(
-        api_path(env.token, "1.1.1", "interpret"), json={"text": "Tja, litt forskjellig."}
-    )
+def test_interpret_asks_instead_of_guessing_on_low_confidence(
+    env: Round, offline: OfflineAssistant
+) -> None:
+    text = "Tja, litt forskjellig."
+    expected = offline.interpret_text("example-1.0", "1.1.1", "nb", text)
+    response = env.client.post(api_path(env.token, "1.1.1", "interpret"), json={"text": text})
     assert response.status_code == 200, response.text
     got = response.json()
-    if got["status"] == "answered":
-        assert got["confidence"] < 0.5
-        assert got["question"] == translator("nb").gettext(
-            "Could you say a little more: is this written down and adopted, and is it used "
-            "across the municipality or only in some units?"
-        )
+    assert got["confidence"] == expected.confidence < 0.5
+    assert got["question"] == expected.question == translator("nb").gettext(
+        "Could you say a little more: is this written down and adopted, and is it used "
+        "across the municipality or only in some units?"
+    )
+    page = env.client.post(f"/r/{env.token}/indicators/1.1.1/interpret", data={"text": text})
+    assert _html_text(expected.question) in page.text
+    assert 'id="assist-confirm"' not in page.text  # a question, not a proposal to confirm
 
 
 @pytest.mark.parametrize(
