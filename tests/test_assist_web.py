@@ -124,9 +124,7 @@ def test_interpret_api_proposes_what_the_assistant_does_and_stores_it(
     else:
         assert got["status"] == "answered"
         assert got["levels"]["system"] >= 3
-    stored = env.rows(
-        "SELECT respondent_id, indicator_id, text, provider FROM assistant_proposals"
-    )
+    stored = env.rows("SELECT respondent_id, indicator_id, text, provider FROM assistant_proposals")
     assert stored == [(env.respondent, "1.1.1", text, "offline")]
 
 
@@ -139,9 +137,13 @@ def test_interpret_asks_instead_of_guessing_on_low_confidence(
     assert response.status_code == 200, response.text
     got = response.json()
     assert got["confidence"] == expected.confidence < 0.5
-    assert got["question"] == expected.question == translator("nb").gettext(
-        "Could you say a little more: is this written down and adopted, and is it used "
-        "across the municipality or only in some units?"
+    assert (
+        got["question"]
+        == expected.question
+        == translator("nb").gettext(
+            "Could you say a little more: is this written down and adopted, and is it used "
+            "across the municipality or only in some units?"
+        )
     )
     page = env.client.post(f"/r/{env.token}/indicators/1.1.1/interpret", data={"text": text})
     assert _html_text(expected.question) in page.text
@@ -199,9 +201,7 @@ def test_interpret_page_without_javascript_prefills_the_card_to_confirm(
     assert f'action="/r/{env.token}/i/1.1.1"' in page.text
     for dim, level in expected.levels.items():
         if level is not None:
-            assert re.search(
-                rf'name="level-{dim.value}" value="{level}"\s+checked', page.text
-            ), dim
+            assert re.search(rf'name="level-{dim.value}" value="{level}"\s+checked', page.text), dim
     assert re.search(r'name="status" value="answered"\s+checked', page.text)
     assert f">{text}</textarea>" in page.text
     assert 'name="action" value="next"' in page.text
@@ -261,10 +261,17 @@ def test_explain_what_counts_as_evidence_cites_the_indicator(env: Round, lang: s
     got = env.client.post(
         api_path(env.token, "1.1.1", "explain"), json={"question": question, "lang": lang}
     ).json()
-    hint = {"nb": "Vedtatt strategi og møtebok.", "sv": "Beslutad strategi och protokoll.",
-            "en": "The adopted strategy and the minutes."}[lang]  # fmt: skip
-    assert got["sources"][0] == {"kind": "guidance", "title": got["sources"][0]["title"],
-                                 "text": hint, "ref": "1.1.1"}  # fmt: skip
+    hint = {
+        "nb": "Vedtatt strategi og møtebok.",
+        "sv": "Beslutad strategi och protokoll.",
+        "en": "The adopted strategy and the minutes.",
+    }[lang]
+    assert got["sources"][0] == {
+        "kind": "guidance",
+        "title": got["sources"][0]["title"],
+        "text": hint,
+        "ref": "1.1.1",
+    }
 
 
 @pytest.mark.parametrize("question", ["", "?" * 501], ids=["empty", "too-long"])
@@ -272,9 +279,7 @@ def test_explain_refuses_an_empty_or_overlong_question(env: Round, question: str
     response = env.client.post(api_path(env.token, "1.1.1", "explain"), json={"question": question})
     assert response.status_code == 400
     assert response.json()["error"] == "invalid"
-    page = env.client.post(
-        f"/r/{env.token}/indicators/1.1.1/explain", data={"question": question}
-    )
+    page = env.client.post(f"/r/{env.token}/indicators/1.1.1/explain", data={"question": question})
     assert page.status_code == 400
     assert 'role="alert"' in page.text
 
@@ -300,8 +305,11 @@ def test_check_reminds_that_planned_earns_nothing_and_asks_for_evidence(
     assert FindingKind.NO_EVIDENCE.value in [f["kind"] for f in high]
     with_file = env.client.post(
         api_path(env.token, "1.1.1", "check"),
-        json={"levels": {"system": 4, "scope": 4, "results": 4, "evaluation": 4},
-              "pending_evidence": 1, "lang": lang},  # fmt: skip
+        json={
+            "levels": {"system": 4, "scope": 4, "results": 4, "evaluation": 4},
+            "pending_evidence": 1,
+            "lang": lang,
+        },
     ).json()["findings"]
     assert FindingKind.NO_EVIDENCE.value not in [f["kind"] for f in with_file]
 
