@@ -17,6 +17,7 @@ from urllib.parse import parse_qs
 
 import httpx
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from jinja2 import Environment, FileSystemLoader
 from playwright.sync_api import Browser, Page, Request, Route, expect, sync_playwright
 
@@ -106,6 +107,17 @@ def card_page(token: str, lang: str) -> str:
 </main></body></html>"""
 
 
+def no_serious_violations(page: Page) -> None:
+    """axe-core on the assistant's panel: no serious or critical WCAG violations."""
+    results = Axe().run(
+        page,
+        context="#assist",
+        options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+    )
+    bad = [v for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
+    assert not bad, "; ".join(f"{v['id']}: {v['help']}" for v in bad)
+
+
 def test_describe_see_proposal_adjust_and_save(
     browser: Browser, site: tuple[Server, str, Path]
 ) -> None:
@@ -146,6 +158,8 @@ def test_describe_see_proposal_adjust_and_save(
         "Foreslått"
     )
 
+    no_serious_violations(page)
+
     # The respondent adjusts one level, then presses Next: the check asks once (no evidence).
     page.locator('input[name="level-scope"][value="2"]').check()
     page.get_by_role("button", name="Neste").click()
@@ -183,6 +197,7 @@ def test_ask_about_a_term_shows_cited_sources(
     answer = page.locator("#assist-answer")
     expect(answer).to_contain_text("Källor")
     expect(answer.locator("ol.assist-sources li")).not_to_have_count(0)
+    no_serious_violations(page)
     # An empty description gets the service's own message, not a broken page.
     page.get_by_role("button", name="Föreslå nivåer").click()
     expect(page.locator("#assist-proposal .error")).to_contain_text(
