@@ -604,3 +604,27 @@ def test_the_panel_has_no_inline_script_and_names_its_endpoints(env: Round) -> N
     assert env.client.get("/static/assist.css").status_code == 200
     closed = template.render(token=env.token, ind={"id": "1.1.1"}, round={"closed": True})
     assert "assist" not in closed.strip().lower().replace("{#", "")
+
+
+ASSIST_OPERATIONS = {
+    "POST /api/v1/respond/{token}/indicators/{indicator}/interpret": "Interpretation",
+    "POST /api/v1/respond/{token}/indicators/{indicator}/explain": "Explanation",
+    "POST /api/v1/respond/{token}/indicators/{indicator}/check": "CheckResult",
+    "GET /api/v1/respond/{token}/indicators/{indicator}/proposal": "AssistedAnswer",
+    "POST /api/v1/respond/{token}/evidence/{evidence_id}/check": "EvidenceCheck",
+    "GET /api/v1/rounds/{round_id}/evidence/hints": "EvidenceHint",
+    "GET /api/v1/rounds/{round_id}/assistant": "LlmSwitchOut",
+    "PUT /api/v1/rounds/{round_id}/assistant": "LlmSwitchOut",
+}
+
+
+def test_openapi_documents_the_assistant_with_its_records(env: Round) -> None:
+    doc = env.client.get("/schema/openapi.json").json()
+    schemas = doc["components"]["schemas"]
+    for operation, record in ASSIST_OPERATIONS.items():
+        method, path = operation.split(" ", 1)
+        item = doc["paths"][path][method.lower()]
+        assert any(name.endswith(record) for name in schemas), record
+        assert "200" in item["responses"], operation
+    # The card's panel pages are for browsers, not part of the API.
+    assert not any(p.startswith("/r/") for p in doc["paths"])
