@@ -40,7 +40,7 @@ from service.domain.assistant import (
 )
 from service.domain.errors import InvalidInput, KompassError, NotFound
 from service.domain.messages import N_
-from service.domain.questionnaire import Dimension
+from service.domain.questionnaire import Dimension, Questionnaire
 from service.domain.rounds import Round
 from service.questionnaires import Catalog
 from service.results import questionnaire_of
@@ -242,14 +242,40 @@ def evidence_hints(
     if record.respondent_id != v.respondent.id:
         raise NotFound("No such evidence.")
     answering.locate(v, record.indicator_id)
-    return check_and_index(
-        db,
-        settings.data_path / "evidence",
-        offline_assistant(catalog).with_db(db),
-        v.q.id,
-        record,
-        _lang(lang, v),
-        today,
+    offline = offline_assistant(catalog).with_db(db)
+    return _check_file(db, settings, offline, v.q, record, _lang(lang, v), today)
+
+
+def _check_file(
+    db: sqlite_utils.Database,
+    settings: Settings,
+    offline: OfflineAssistant,
+    q: Questionnaire,
+    record: EvidenceRecord,
+    lang: str,
+    today: dt.date | None,
+) -> EvidenceCheck:
+    """Hints for one file: from its stored text when it was read before, else read and index it.
+
+    Stored text is checked again as it is, so the age always counts from ``today`` and a page
+    that shows hints for every file on each visit does not extract them again.
+    """
+    when = today or dt.datetime.now(dt.UTC).date()
+    stored = evidence_text.get(db, record.id)
+    ind = q.indicator(record.indicator_id)
+    if stored is None or ind is None:
+        return check_and_index(
+            db, settings.data_path / "evidence", offline, q.id, record, lang, when
+        )
+    return offline.check_evidence(
+        EvidenceCheckRequest(
+            questionnaire=q.id,
+            indicator=ind,
+            lang=lang,
+            text=stored.text,
+            today=when.isoformat(),
+            filename=record.filename,
+        )
     )
 
 
@@ -300,26 +326,10 @@ def round_evidence_hints(
     for record in evidence.list_for_round(db, rnd.id):
         if record.kind != "file" or not record.sha256:
             continue
-        ind = q.indicator(record.indicator_id)
-        if ind is None:
+        if q.indicator(record.indicator_id) is None:
             continue
-        stored = evidence_text.get(db, record.id)
         try:
-            if stored is None:
-                found = check_and_index(
-                    db, settings.data_path / "evidence", offline, q.id, record, chosen, when
-                )
-            else:
-                found = offline.check_evidence(
-                    EvidenceCheckRequest(
-                        questionnaire=q.id,
-                        indicator=ind,
-                        lang=chosen,
-                        text=stored.text,
-                        today=when.isoformat(),
-                        filename=record.filename,
-                    )
-                )
+            found = _check_file(db, settings, offline, q, record, chosen, when)
         except KompassError:
             continue
         out.append(_hint(record, found))

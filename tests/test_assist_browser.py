@@ -72,13 +72,18 @@ def site(tmp_path: Path, example_dir: Path) -> Iterator[tuple[Server, str, Path]
     srv.stop()
 
 
-def card_page(token: str, lang: str) -> str:
+def card_page(token: str, lang: str, evidence: list[dict[str, object]] | None = None) -> str:
     """A card form with the card's field names, and the real panel included after it."""
     t = translator(lang)
     env = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=True)
     env.add_extension("jinja2.ext.i18n")
     panel = env.get_template("assist/panel.html").render(
-        token=token, ind={"id": "1.1.1"}, round={"closed": False}, locale=lang, _=t.gettext
+        token=token,
+        ind={"id": "1.1.1"},
+        round={"closed": False},
+        locale=lang,
+        evidence=evidence or [],
+        _=t.gettext,
     )
     rows = []
     for dim, title in DIMENSIONS.items():
@@ -203,4 +208,36 @@ def test_ask_about_a_term_shows_cited_sources(
     expect(page.locator("#assist-proposal .error")).to_contain_text(
         translator("sv").gettext("Write a few words about how this is done first.")
     )
+    context.close()
+
+
+def test_hints_on_an_uploaded_file_appear_beside_the_card(
+    browser: Browser, site: tuple[Server, str, Path]
+) -> None:
+    server, token, _ = site
+    old = (
+        "Strategi for lokaldemokrati. Vedtatt av kommunestyret 12.03.2015. Strategien gjør "
+        "demokratiarbeidet planmessig og følges opp hvert år i årsrapporten. "
+    ) * 3
+    uploaded = httpx.post(
+        f"{server.url}/api/v1/respond/{token}/indicators/1.1.1/evidence",
+        files={"file": ("strategi.txt", old.encode(), "text/plain")},
+        timeout=30,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    files = [{"id": uploaded.json()["id"], "kind": "file", "title": "", "filename": "strategi.txt"}]
+    context = browser.new_context(locale="nb-NO")
+    page = context.new_page()
+    page.route(
+        f"{server.url}/card-under-test",
+        lambda route: route.fulfill(
+            status=200, content_type="text/html", body=card_page(token, "nb", files)
+        ),
+    )
+    page.goto(f"{server.url}/card-under-test")
+    box = page.locator("#assist-evidence")
+    expect(box).to_be_visible()
+    expect(box).to_contain_text("strategi.txt")
+    expect(box).to_contain_text("12. mars 2015")
+    expect(box).to_contain_text("2015-03-12")  # the four-year hint names the date it found
     context.close()

@@ -219,6 +219,37 @@
     wire(explainForm, document.getElementById("assist-answer"), showExplanation);
   }
 
+  // Hints on the card's uploaded files (unrelated, old, a date found in the text): shown only
+  // when there is something to say; a hint, never a verdict.
+  function formatDate(iso) {
+    try {
+      return new Intl.DateTimeFormat(lang, { dateStyle: "long" }).format(new Date(iso + "T12:00:00"));
+    } catch (e) {
+      return iso;
+    }
+  }
+  var evidenceBox = document.getElementById("assist-evidence");
+  if (evidenceBox) {
+    var items = evidenceBox.querySelectorAll("li[data-assist-evidence]");
+    Array.prototype.forEach.call(items, function (item) {
+      item.hidden = true;
+      post(item.getAttribute("data-assist-evidence"), { lang: lang }, true).then(function (found) {
+        var notes = (found.hints || []).slice();
+        if (found.effective_date) {
+          notes.push(label("date").replace("%(date)s", formatDate(found.effective_date)));
+        }
+        if (!notes.length) {
+          return;
+        }
+        item.querySelector(".assist-evidence-hints").textContent = notes.join(" ");
+        item.hidden = false;
+        evidenceBox.hidden = false;
+      }, function () {
+        return null;
+      });
+    });
+  }
+
   // The consistency check, asked once per card on the first press of Next.
   var checkUrl = panel.getAttribute("data-assist-check");
   if (!card || !checkUrl) {
