@@ -254,6 +254,9 @@ BODIES = {
     "/review": {"decision": "accepted", "comment": ""},
     "/steps/system": {"choice": 1},
     "/links": {"url": "https://example.no/plan.pdf", "title": "x"},
+    "/interpret": {"text": "Vi har en plan."},
+    "/explain": {"question": "Hva er internkontroll?"},
+    "/assistant": {"llm_allowed": False},
 }
 
 
