@@ -277,6 +277,9 @@ BODIES = {
     "/review": {"decision": "accepted", "comment": ""},
     "/steps/system": {"choice": 1},
     "/links": {"url": "https://example.no/plan.pdf", "title": "x"},
+    "/interpret": {"text": "Vi har en plan."},
+    "/explain": {"question": "Hva er internkontroll?"},
+    "/assistant": {"llm_allowed": False},
     # A whole plan form: area 1 chosen, one measure with an owner (as the plan page posts it).
     "/plan": {
         "area_1": "on",
