@@ -222,6 +222,9 @@ def test_plan_is_edited_shown_and_printed(client: TestClient[Litestar], settings
         (lambda d: {k: v for k, v in d.items() if not k.startswith("area_")}, "Velg mellom 2 og 4"),
         (lambda d: {**d, "m0_deadline": "snart"}, "er ikke en dato"),
         (lambda d: {**d, "m0_status": "kanskje"}, "Ukjent status"),
+        # Oversized text (as in test_hostile for every other typed field) is a 400, not a 500.
+        (lambda d: {**d, "m0_text": "x" * 10_000}, "høyst 500 tegn"),
+        (lambda d: {**d, "m0_owner": "x" * 10_000}, "høyst 500 tegn"),
     ],
 )
 def test_plan_form_refuses_bad_input(
@@ -232,6 +235,32 @@ def test_plan_form_refuses_bad_input(
     assert refused.status_code == 400
     assert message in refused.text
     assert "Traceback" not in refused.text
+
+
+HOSTILE = (
+    '=HYPERLINK("http://evil.example") <script>alert("x")</script><img src=x onerror=alert(2)>'
+)
+
+
+def test_hostile_plan_text_is_inert_on_the_page_and_in_the_pdf(
+    client: TestClient[Litestar], settings: Settings
+) -> None:
+    data = form_of(client.get("/rounds/2/plan").text)
+    data["m0_text"] = HOSTILE
+    data["m0_owner"] = "<b>Rådmannen</b>"
+    assert client.post("/rounds/2/plan", data=data, follow_redirects=False).status_code == 303
+    page = client.get("/rounds/2/results").text
+    assert "<script>alert" not in page
+    assert "<b>Rådmannen" not in page
+    assert "&lt;script&gt;" in page
+    assert "&lt;b&gt;Rådmannen" in page
+    db = open_database(settings.db_path)
+    t = translator("nb")
+    model = results.report_model(db, CATALOG, rounds.get_round(db, 1, 2), t)
+    db.close()
+    source = pdf.html(model, t)
+    assert "<script>alert" not in source
+    assert "&lt;script&gt;" in source
 
 
 def test_plan_form_needs_csrf_and_the_own_municipality(settings: Settings) -> None:
