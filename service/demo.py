@@ -93,7 +93,7 @@ def _round(
     if q is None:
         raise NotFound("The questionnaire of this round is no longer installed.")
     rnd = use.create(db, catalog, municipality_id, name=name, questionnaire_id=q.id)
-    rnd = use.open_round(db, rnd)
+    rnd = use.open_round(db, catalog, rnd)
     synthetic = synthetic_answers(q, profile, PER_ROLE, seed=seed)
     ids = _save_answers(db, rnd, [(r.role, r.answers) for r in synthetic.respondents])
     if close:

@@ -25,7 +25,8 @@ from service.i18n import translator
 from service.questionnaires import Catalog
 from service.results import answer_set, questionnaire_of
 from service.settings import Settings
-from service.storage import accounts, answers, evidence, respondents
+from service.domain import assignment as sharing
+from service.storage import accounts, answers, assignments, evidence, respondents
 from service.storage import rounds as stored
 from service.storage.respondents import RespondentRecord
 
@@ -79,10 +80,12 @@ def create(
     return stored.create_round(db, municipality_id, new)
 
 
-def open_round(db: sqlite_utils.Database, rnd: Round) -> Round:
-    """Open a draft round for answers."""
+def open_round(db: sqlite_utils.Database, catalog: Catalog, rnd: Round) -> Round:
+    """Open a draft round for answers, with the work shared among those invited."""
     rules.require_transition(rnd, RoundStatus.OPEN)
-    return stored.set_status(db, rnd, RoundStatus.OPEN)
+    opened = stored.set_status(db, rnd, RoundStatus.OPEN)
+    rebalance(db, catalog, opened)
+    return opened
 
 
 def close_round(db: sqlite_utils.Database, rnd: Round) -> Round:
@@ -91,22 +94,88 @@ def close_round(db: sqlite_utils.Database, rnd: Round) -> Round:
     return stored.set_status(db, rnd, RoundStatus.CLOSED)
 
 
+def rebalance(db: sqlite_utils.Database, catalog: Catalog, rnd: Round) -> sharing.Assignment:
+    """Recompute and store the round's assignment from what is stored (see docs/assignment.md).
+
+    Called when the round opens, when people are invited or leave, and when the coverage
+    settings change. Answered indicators stay with their authors; an unchanged round
+    changes nothing.
+    """
+    q = questionnaire_of(catalog, rnd)
+    result = sharing.assign(
+        q,
+        assignments.invitations(db, rnd.id),
+        assignments.get_settings(db, rnd.id),
+        previous=assignments.for_round(db, rnd.id),
+        answered=assignments.answered(db, rnd.id),
+    )
+    assignments.replace(db, rnd.id, result.pairs)
+    return result
+
+
+def assigned_indicators(
+    db: sqlite_utils.Database, catalog: Catalog, invitation_id: int
+) -> list[str]:
+    """The indicators an invitation (respondent) is asked to answer, in questionnaire order.
+
+    This is what the respondent's card and progress read. A round with invitations but no
+    stored assignment yet (created before assignments existed) is assigned here once, so
+    nobody is handed their role's whole questionnaire.
+    """
+    record = respondents.get_unscoped(db, invitation_id)
+    rnd = stored.get_round_unscoped(db, record.round_id)
+    q = questionnaire_of(catalog, rnd)
+    mine = assignments.for_respondent(db, rnd.id, record.id)
+    if not mine and not rnd.closed and not assignments.for_round(db, rnd.id):
+        rebalance(db, catalog, rnd)
+        mine = assignments.for_respondent(db, rnd.id, record.id)
+    return sharing.in_questionnaire_order(q, mine)
+
+
 def link_for(settings: Settings, token: str) -> str:
     """A respondent's personal link."""
     return f"{settings.public_url}/r/{token}"
 
 
 def _progress(
-    q: Questionnaire, record: RespondentRecord, given: dict[str, IndicatorAnswer], locale: str
+    q: Questionnaire,
+    record: RespondentRecord,
+    given: dict[str, IndicatorAnswer],
+    locale: str,
+    assigned: list[str] | None,
 ) -> RespondentProgress:
-    mine = q.indicators_for_role(record.role)
-    title = next((q.text(r.title, locale) for r in q.roles if r.id == record.role), record.role)
+    """Progress over the respondent's assignment plus anything more they chose to answer.
+
+    ``assigned`` is None for a round that has no stored assignment (one made before
+    assignments existed, and never opened since): then it is the role's indicators.
+    """
+    role_indicators = q.indicators_for_role(record.role)
+    if assigned is None:
+        mine = role_indicators
+    else:
+        wanted = set(assigned) | {i for i, a in given.items() if a is not None}
+        mine = [ind for ind in role_indicators if ind.id in wanted]
     return RespondentProgress(
         record=record,
-        role_title=title,
+        role_title=role_title(q, record.role, locale),
         complete=sum(1 for ind in mine if dialog.is_complete(ind, given.get(ind.id))),
         total=len(mine),
     )
+
+
+def role_title(q: Questionnaire, role: str, locale: str) -> str:
+    """A role's name in ``locale`` (the questionnaire's own words), or its id if unknown."""
+    return next((q.text(r.title, locale) for r in q.roles if r.id == role), role)
+
+
+def _assigned_by_person(db: sqlite_utils.Database, round_id: int) -> dict[int, list[str]] | None:
+    pairs = assignments.for_round(db, round_id)
+    if not pairs:
+        return None
+    out: dict[int, list[str]] = {}
+    for pair in pairs:
+        out.setdefault(pair.invitation, []).append(pair.indicator)
+    return out
 
 
 def respondent_progress(
@@ -120,8 +189,15 @@ def respondent_progress(
     q = questionnaire_of(catalog, rnd)
     given_set = answers_now if answers_now is not None else answer_set(db, rnd)
     current = {p.id: {a.indicator: a for a in p.answers} for p in given_set.respondents}
+    assigned = _assigned_by_person(db, rnd.id)
     return [
-        _progress(q, record, current.get(f"r{record.id}", {}), locale)
+        _progress(
+            q,
+            record,
+            current.get(f"r{record.id}", {}),
+            locale,
+            None if assigned is None else assigned.get(record.id, []),
+        )
         for record in respondents.list_for_round(db, rnd.id)
     ]
 
@@ -150,7 +226,14 @@ def _one_progress(
     db: sqlite_utils.Database, catalog: Catalog, rnd: Round, record: RespondentRecord
 ) -> RespondentProgress:
     q = questionnaire_of(catalog, rnd)
-    return _progress(q, record, answers.current(db, record.id), rnd.locale)
+    assigned = _assigned_by_person(db, rnd.id)
+    return _progress(
+        q,
+        record,
+        answers.current(db, record.id),
+        rnd.locale,
+        None if assigned is None else assigned.get(record.id, []),
+    )
 
 
 def invite(
@@ -168,6 +251,7 @@ def invite(
     q = questionnaire_of(catalog, rnd)
     name, email = rules.check_invitation(role, [r.id for r in q.roles], name, email)
     record, token = respondents.invite(db, rnd.id, role, name, email)
+    rebalance(db, catalog, rnd)
     return _handed_out(db, catalog, settings, rnd, record, token)
 
 
@@ -177,6 +261,7 @@ def revoke(
     """Withdraw a personal link; the answers already given are kept."""
     rules.require_writable(rnd)
     record = respondents.revoke(db, rnd.id, respondent_id)
+    rebalance(db, catalog, rnd)
     return _one_progress(db, catalog, rnd, record)
 
 
@@ -185,7 +270,11 @@ def reissue(
 ) -> Invitation:
     """A new link for a respondent (e-mailed when SMTP is configured); the old one stops working."""
     rules.require_writable(rnd)
+    was_active = not respondents.get(db, rnd.id, respondent_id).revoked
     record, token = respondents.reissue(db, rnd.id, respondent_id)
+    if not was_active:
+        # A withdrawn person is back: they take up a share of the work again.
+        rebalance(db, catalog, rnd)
     return _handed_out(db, catalog, settings, rnd, record, token)
 
 
@@ -220,7 +309,7 @@ def email_link(
     if not (mailer.smtp_configured(settings) and record.email):
         return False
     q = questionnaire_of(catalog, rnd)
-    role = next((q.text(r.title, rnd.locale) for r in q.roles if r.id == record.role), record.role)
+    role = role_title(q, record.role, rnd.locale)
     municipality = accounts.get_municipality(db, rnd.municipality_id)
     message = mailer.invitation(
         translator(rnd.locale),

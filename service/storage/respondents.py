@@ -69,6 +69,17 @@ def get(db: sqlite_utils.Database, round_id: int, respondent_id: int) -> Respond
     return _record(row)
 
 
+def get_unscoped(db: sqlite_utils.Database, respondent_id: int) -> RespondentRecord:
+    """A respondent by id alone (for use cases that start from an invitation, not a round)."""
+    row = db.execute(
+        f"SELECT {_COLUMNS} FROM respondents WHERE id = ?",  # noqa: S608 - constant columns
+        [respondent_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound("No such respondent.")
+    return _record(row)
+
+
 def list_for_round(db: sqlite_utils.Database, round_id: int) -> list[RespondentRecord]:
     """The round's respondents in invitation order."""
     rows = db.execute(

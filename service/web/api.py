@@ -147,10 +147,12 @@ class CoordinatorApi(Controller):
 
     @post("/rounds/{round_id:int}/open", sync_to_thread=True, status_code=200)
     def open_round(
-        self, store: StoreDep, coordinator: SignedIn, round_id: FromPath[int]
+        self, store: StoreDep, catalog: CatalogDep, coordinator: SignedIn, round_id: FromPath[int]
     ) -> dict[str, Any]:
         """Open a draft round for answers."""
-        return round_out(use.open_round(store.db(), round_of(store, coordinator, round_id)))
+        return round_out(
+            use.open_round(store.db(), catalog, round_of(store, coordinator, round_id))
+        )
 
     @post("/rounds/{round_id:int}/close", sync_to_thread=True, status_code=200)
     def close_round(

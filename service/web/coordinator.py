@@ -165,10 +165,10 @@ class CoordinatorPages(Controller):
 
     @post("/{round_id:int}/open", sync_to_thread=True, status_code=303)
     def open_round(
-        self, store: StoreDep, coordinator: SignedIn, round_id: FromPath[int]
+        self, store: StoreDep, catalog: CatalogDep, coordinator: SignedIn, round_id: FromPath[int]
     ) -> Redirect:
         """Open the round for answers."""
-        use.open_round(store.db(), round_of(store, coordinator, round_id))
+        use.open_round(store.db(), catalog, round_of(store, coordinator, round_id))
         return Redirect(f"/rounds/{round_id}", status_code=303)
 
     @post("/{round_id:int}/close", sync_to_thread=True, status_code=303)
