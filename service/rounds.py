@@ -14,6 +14,7 @@ import msgspec
 import sqlite_utils
 
 from service import mailer
+from service.domain import assignment as sharing
 from service.domain import dialog
 from service.domain import rounds as rules
 from service.domain.answers import AnswerSet, IndicatorAnswer
@@ -25,7 +26,6 @@ from service.i18n import translator
 from service.questionnaires import Catalog
 from service.results import answer_set, questionnaire_of
 from service.settings import Settings
-from service.domain import assignment as sharing
 from service.storage import accounts, answers, assignments, evidence, respondents
 from service.storage import rounds as stored
 from service.storage.respondents import RespondentRecord
