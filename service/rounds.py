@@ -71,13 +71,63 @@ def create(
     questionnaire_id: str,
     locale: str | None = None,
     deadline: str | None = None,
+    coverage: sharing.CoverageSettings | None = None,
 ) -> Round:
-    """Create a draft round; ``locale`` defaults to the questionnaire's own."""
+    """Create a draft round; ``locale`` defaults to the questionnaire's own, ``coverage`` to
+    the default sharing (3 people per indicator, at most 40 indicators per person)."""
     q = catalog.get(questionnaire_id)
     if q is None:
         raise InvalidInput("Choose one of the questionnaires.")
     new = rules.new_round(name, q.id, locale or q.default_locale, q.locales, deadline)
-    return stored.create_round(db, municipality_id, new)
+    rnd = stored.create_round(db, municipality_id, new)
+    if coverage is not None:
+        assignments.set_settings(db, rnd.id, coverage)
+    return rnd
+
+
+def coverage_settings(db: sqlite_utils.Database, rnd: Round) -> sharing.CoverageSettings:
+    """The round's coverage settings (the defaults until the coordinator changes them)."""
+    return assignments.get_settings(db, rnd.id)
+
+
+def set_coverage(
+    db: sqlite_utils.Database, catalog: Catalog, rnd: Round, coverage: sharing.CoverageSettings
+) -> sharing.Assignment:
+    """Change the round's coverage and share the work again (answers stay with their authors)."""
+    rules.require_writable(rnd)
+    assignments.set_settings(db, rnd.id, coverage)
+    return rebalance(db, catalog, rnd)
+
+
+class RoundCoverage(msgspec.Struct, frozen=True, kw_only=True):
+    """What the round page shows of the shared work: settings, per indicator, per area."""
+
+    settings: sharing.CoverageSettings
+    indicators: list[sharing.IndicatorCoverage]
+    areas: list[sharing.AreaCoverage]
+
+    @property
+    def short(self) -> list[sharing.IndicatorCoverage]:
+        """Indicators whose assignment lacks people or roles."""
+        return [c for c in self.indicators if c.short_by or c.roles_short_by]
+
+
+def round_coverage(db: sqlite_utils.Database, catalog: Catalog, rnd: Round) -> RoundCoverage:
+    """Coverage of the stored assignment; answers count unless they are "don't know"."""
+    q = questionnaire_of(catalog, rnd)
+    settings = assignments.get_settings(db, rnd.id)
+    per_indicator = sharing.coverage(
+        q,
+        assignments.invitations(db, rnd.id),
+        settings,
+        assignments.for_round(db, rnd.id),
+        assignments.answered(db, rnd.id, informative=True),
+    )
+    return RoundCoverage(
+        settings=settings,
+        indicators=per_indicator,
+        areas=sharing.area_coverage(q, per_indicator),
+    )
 
 
 def open_round(db: sqlite_utils.Database, catalog: Catalog, rnd: Round) -> Round:
@@ -130,6 +180,22 @@ def assigned_indicators(
         rebalance(db, catalog, rnd)
         mine = assignments.for_respondent(db, rnd.id, record.id)
     return sharing.in_questionnaire_order(q, mine)
+
+
+def reopen_round(db: sqlite_utils.Database, rnd: Round) -> Round:
+    """Undo closing: the round takes answers again, until its results have been exported."""
+    rules.require_reopenable(rnd)
+    return stored.reopen(db, rnd)
+
+
+def results_exported(db: sqlite_utils.Database, rnd: Round) -> Round:
+    """Note that results left Kompass; a closed round is final from then on (no reopening).
+
+    Exports of an open round are provisional and change nothing.
+    """
+    if not rnd.closed or rnd.exported_at is not None:
+        return rnd
+    return stored.mark_exported(db, rnd)
 
 
 def link_for(settings: Settings, token: str) -> str:

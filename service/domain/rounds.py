@@ -12,6 +12,7 @@ from typing import Final
 
 import msgspec
 
+from service.domain.assignment import CoverageSettings
 from service.domain.errors import Conflict, Forbidden, InvalidInput
 
 MAX_NAME: Final = 200
@@ -26,8 +27,9 @@ class RoundStatus(StrEnum):
     CLOSED = "closed"
 
 
-# The only transitions there are: a draft opens, an open round closes. A closed round stays
-# closed (its result is final); there is no way back to draft once respondents have answered.
+# The transitions of ``require_transition``: a draft opens, an open round closes. A closed
+# round can be reopened (``require_reopenable``) until its results are exported; there is no
+# way back to draft once respondents have answered.
 TRANSITIONS: Final[dict[RoundStatus, RoundStatus]] = {
     RoundStatus.DRAFT: RoundStatus.OPEN,
     RoundStatus.OPEN: RoundStatus.CLOSED,
@@ -47,11 +49,17 @@ class Round(msgspec.Struct, frozen=True, kw_only=True):
     created_at: str
     opened_at: str | None
     closed_at: str | None
+    exported_at: str | None = None
 
     @property
     def closed(self) -> bool:
         """A closed round is read-only."""
         return self.status is RoundStatus.CLOSED
+
+    @property
+    def reopenable(self) -> bool:
+        """A closed round can be opened again until its results have been exported."""
+        return self.closed and self.exported_at is None
 
 
 class NewRound(msgspec.Struct, frozen=True, kw_only=True):
@@ -98,6 +106,16 @@ def require_transition(rnd: Round, target: RoundStatus) -> None:
         raise Conflict("Only an open round can be closed.")
 
 
+def require_reopenable(rnd: Round) -> None:
+    """Reopening undoes a close, but not once the closed round's results have left Kompass."""
+    if not rnd.closed:
+        raise Conflict("Only a closed round can be reopened.")
+    if rnd.exported_at is not None:
+        raise Conflict(
+            "The results of this round have been exported; it can no longer be reopened."
+        )
+
+
 def require_writable(rnd: Round) -> None:
     """Coordinators change invitations and reviews until the round is closed."""
     if rnd.closed:
@@ -127,3 +145,35 @@ def check_invitation(role: str, roles: list[str], name: str, email: str) -> tupl
     if len(name) > MAX_NAME:
         raise InvalidInput("The name is too long.")
     return name.strip(), email
+
+
+def _whole(value: int | str | None, low: int, high: int, default: int) -> int | None:
+    """A whole number within [low, high] from a form or JSON value; None when it is not one."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if low <= number <= high else None
+
+
+def check_coverage(
+    min_per_indicator: int | str | None,
+    max_per_person: int | str | None,
+    min_roles: int | str | None = None,
+) -> CoverageSettings:
+    """A round's coverage settings from what the coordinator typed; empty means the default."""
+    defaults = CoverageSettings()
+    people = _whole(min_per_indicator, 1, 50, defaults.min_per_indicator)
+    if people is None:
+        raise InvalidInput("People per indicator must be a whole number from 1 to 50.")
+    limit = _whole(max_per_person, 1, 1000, defaults.max_per_person)
+    if limit is None:
+        raise InvalidInput("Indicators per person must be a whole number from 1 to 1000.")
+    roles = _whole(min_roles, 1, 10, defaults.min_roles)
+    if roles is None:
+        raise InvalidInput("Roles per indicator must be a whole number from 1 to 10.")
+    return CoverageSettings(min_per_indicator=people, min_roles=roles, max_per_person=limit)

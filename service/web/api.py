@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, Request, delete, get, post, put
 from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath, JSONBody
@@ -18,10 +18,12 @@ from service import answering, results
 from service import rounds as use
 from service.domain import dialog
 from service.domain.assessment import Assessment
+from service.domain.rounds import check_coverage
 from service.storage import accounts, evidence, rounds
 from service.web.api_records import (
     AreaProgressOut,
     CoordinatorOut,
+    CoverageIn,
     EvidenceOut,
     IndicatorOut,
     InviteIn,
@@ -135,8 +137,31 @@ class CoordinatorApi(Controller):
             questionnaire_id=data.questionnaire,
             locale=data.locale,
             deadline=data.deadline,
+            coverage=check_coverage(data.min_per_indicator, data.max_per_person, data.min_roles),
         )
         return round_out(rnd)
+
+    @get("/rounds/{round_id:int}/coverage", sync_to_thread=True)
+    def get_coverage(
+        self, store: StoreDep, catalog: CatalogDep, coordinator: SignedIn, round_id: FromPath[int]
+    ) -> use.RoundCoverage:
+        """The round's coverage settings and how far the assignment meets them, per indicator and area."""
+        return use.round_coverage(store.db(), catalog, round_of(store, coordinator, round_id))
+
+    @put("/rounds/{round_id:int}/coverage", sync_to_thread=True, status_code=200)
+    def set_coverage(
+        self,
+        store: StoreDep,
+        catalog: CatalogDep,
+        coordinator: SignedIn,
+        round_id: FromPath[int],
+        data: JSONBody[CoverageIn],
+    ) -> use.RoundCoverage:
+        """Change the coverage settings; the work is shared again (answers stay with their authors)."""
+        rnd = round_of(store, coordinator, round_id)
+        settings = check_coverage(data.min_per_indicator, data.max_per_person, data.min_roles)
+        use.set_coverage(store.db(), catalog, rnd, settings)
+        return use.round_coverage(store.db(), catalog, rnd)
 
     @get("/rounds/{round_id:int}", sync_to_thread=True)
     def get_round(
@@ -160,6 +185,13 @@ class CoordinatorApi(Controller):
     ) -> dict[str, Any]:
         """Close an open round: read-only from now on."""
         return round_out(use.close_round(store.db(), round_of(store, coordinator, round_id)))
+
+    @post("/rounds/{round_id:int}/reopen", sync_to_thread=True, status_code=200)
+    def reopen_round(
+        self, store: StoreDep, coordinator: SignedIn, round_id: FromPath[int]
+    ) -> dict[str, Any]:
+        """Undo closing a round, until its results have been exported (then 409)."""
+        return round_out(use.reopen_round(store.db(), round_of(store, coordinator, round_id)))
 
     @get("/rounds/{round_id:int}/respondents", sync_to_thread=True)
     def list_respondents(

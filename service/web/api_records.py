@@ -61,6 +61,19 @@ class RoundIn(msgspec.Struct, forbid_unknown_fields=True):
     questionnaire: str
     locale: str | None = None
     deadline: str | None = None
+    # Coverage: people per indicator (1–50), indicators per person (1–1000), roles per
+    # indicator (1–10); left out means the default (3, 40, 2).
+    min_per_indicator: int | None = None
+    max_per_person: int | None = None
+    min_roles: int | None = None
+
+
+class CoverageIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A round's coverage settings; a field left out keeps the default."""
+
+    min_per_indicator: int | None = None
+    max_per_person: int | None = None
+    min_roles: int | None = None
 
 
 class RespondentOut(msgspec.Struct):

@@ -16,6 +16,7 @@ from litestar.response import File, Redirect, Template
 from service import results
 from service import rounds as use
 from service.domain.evidence import ReviewState
+from service.domain.rounds import check_coverage
 from service.errors import InvalidInput, KompassError, NotFound
 from service.mailer import smtp_configured
 from service.storage import accounts, evidence, respondents, rounds
@@ -62,6 +63,7 @@ class CoordinatorPages(Controller):
             "smtp": smtp_configured(settings),
             "new_link": None,
             "error": None,
+            "confirm_close": False,
         }
         context.update(extra)
         return render(
@@ -129,6 +131,11 @@ class CoordinatorPages(Controller):
                 questionnaire_id=data.get("questionnaire", ""),
                 locale=data.get("locale") or None,
                 deadline=data.get("deadline") or None,
+                coverage=check_coverage(
+                    data.get("min_per_indicator"),
+                    data.get("max_per_person"),
+                    data.get("min_roles"),
+                ),
             )
         except KompassError as exc:
             t = request_translator(request)
@@ -171,12 +178,55 @@ class CoordinatorPages(Controller):
         use.open_round(store.db(), catalog, round_of(store, coordinator, round_id))
         return Redirect(f"/rounds/{round_id}", status_code=303)
 
+    @get("/{round_id:int}/close", sync_to_thread=True)
+    def confirm_close(
+        self,
+        request: Request[Any, Any, Any],
+        store: StoreDep,
+        catalog: CatalogDep,
+        settings: SettingsDep,
+        coordinator: SignedIn,
+        round_id: FromPath[int],
+    ) -> Template:
+        """Ask before closing: what closing means and that it can be undone until export."""
+        rnd = round_of(store, coordinator, round_id)
+        return self._page(request, store, catalog, settings, coordinator, rnd, confirm_close=True)
+
     @post("/{round_id:int}/close", sync_to_thread=True, status_code=303)
     def close_round(
+        self,
+        request: Request[Any, Any, Any],
+        store: StoreDep,
+        catalog: CatalogDep,
+        settings: SettingsDep,
+        coordinator: SignedIn,
+        round_id: FromPath[int],
+        data: Form,
+    ) -> Redirect | Template:
+        """Close the round once the coordinator has confirmed; it stays readable with its results."""
+        rnd = round_of(store, coordinator, round_id)
+        if data.get("confirm") != "yes":
+            t = request_translator(request, rnd.locale)
+            return self._page(
+                request,
+                store,
+                catalog,
+                settings,
+                coordinator,
+                rnd,
+                status_code=400,
+                confirm_close=True,
+                error=t("Confirm that the round should be closed."),
+            )
+        use.close_round(store.db(), rnd)
+        return Redirect(f"/rounds/{round_id}", status_code=303)
+
+    @post("/{round_id:int}/reopen", sync_to_thread=True, status_code=303)
+    def reopen_round(
         self, store: StoreDep, coordinator: SignedIn, round_id: FromPath[int]
     ) -> Redirect:
-        """Close the round; it stays readable with its results."""
-        use.close_round(store.db(), round_of(store, coordinator, round_id))
+        """Undo closing, as long as the results have not been exported."""
+        use.reopen_round(store.db(), round_of(store, coordinator, round_id))
         return Redirect(f"/rounds/{round_id}", status_code=303)
 
     @post("/{round_id:int}/respondents", sync_to_thread=True, status_code=303)

@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from service import results
+from service import rounds as use
 from service.domain.benchmarks import compare_scores
 from service.errors import NotFound
 from service.i18n import N_, SUPPORTED, translator
@@ -119,6 +120,7 @@ class ResultPages(Controller):
         if match is None or not path.exists():
             raise NotFound("This report is not available; open the results page to make a new one.")
         safe = re.sub(r"[^A-Za-z0-9æøåÆØÅäöÄÖ _-]", "", rnd.name).strip() or "kompass"
+        use.results_exported(store.db(), rnd)
         return File(
             path=path,
             filename=f"{safe}.pdf",
@@ -164,6 +166,7 @@ class ResultPages(Controller):
         """Every table in one workbook; respondents anonymised by role unless ``names=true``."""
         rnd = round_of(store, coordinator, round_id)
         data = exports.to_xlsx(self._tables(request, store, catalog, rnd, names))
+        use.results_exported(store.db(), rnd)
         return Response(
             data,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -190,6 +193,7 @@ class ResultPages(Controller):
         )
         if table is None:
             raise NotFound("No such export.")
+        use.results_exported(store.db(), rnd)
         return Response(
             "\ufeff" + exports.to_csv(table),
             media_type="text/csv; charset=utf-8",
@@ -203,7 +207,9 @@ class ResultPages(Controller):
         self, store: StoreDep, catalog: CatalogDep, coordinator: SignedIn, round_id: FromPath[int]
     ) -> Response[bytes]:
         """The result exactly as the API returns it."""
-        result = results.assessment(store.db(), catalog, round_of(store, coordinator, round_id))
+        rnd = round_of(store, coordinator, round_id)
+        result = results.assessment(store.db(), catalog, rnd)
+        use.results_exported(store.db(), rnd)
         return Response(
             msgspec.json.encode(result),
             media_type=MediaType.JSON,
