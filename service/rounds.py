@@ -13,16 +13,16 @@ import smtplib
 import msgspec
 import sqlite_utils
 
-from service import mailer
+from service import labels, mailer
 from service.domain import assignment as sharing
 from service.domain import dialog
 from service.domain import rounds as rules
 from service.domain.answers import AnswerSet, IndicatorAnswer
-from service.domain.errors import InvalidInput
+from service.domain.errors import Conflict, InvalidInput
 from service.domain.evidence import EvidenceRecord, ReviewState, check_review_comment
 from service.domain.questionnaire import Questionnaire
 from service.domain.rounds import Round, RoundStatus
-from service.i18n import translator
+from service.i18n import SUPPORTED, translator
 from service.questionnaires import Catalog
 from service.results import answer_set, questionnaire_of
 from service.settings import Settings
@@ -230,8 +230,35 @@ def _progress(
 
 
 def role_title(q: Questionnaire, role: str, locale: str) -> str:
-    """A role's name in ``locale`` (the questionnaire's own words), or its id if unknown."""
-    return next((q.text(r.title, locale) for r in q.roles if r.id == role), role)
+    """A role's name in ``locale``: the questionnaire's own words where it has that language,
+    else the catalog's name for the role (so a Norwegian questionnaire still reads in Swedish)."""
+    title = next((r.title for r in q.roles if r.id == role), None)
+    if title is None:
+        return role
+    if locale not in q.locales and role in labels.ROLE:
+        return translator(locale)(labels.ROLE[role])
+    return q.text(title, locale)
+
+
+def role_titles(q: Questionnaire, locale: str) -> dict[str, str]:
+    """Every role of the questionnaire by id, named in ``locale`` (see ``role_title``)."""
+    return {r.id: role_title(q, r.id, locale) for r in q.roles}
+
+
+def role_spellings(q: Questionnaire) -> dict[str, str]:
+    """Every accepted way to write a role in a list of invitees, case-folded, to its id.
+
+    Its id, its titles in the questionnaire's languages and in every UI language, and each
+    part of a title such as "Ordfører/formannskap".
+    """
+    out: dict[str, str] = {}
+    for r in q.roles:
+        names = [r.id, *r.title.values()]
+        names += [translator(code)(labels.ROLE[r.id]) for code in SUPPORTED if r.id in labels.ROLE]
+        for name in names:
+            for variant in [name, *name.split("/")]:
+                out.setdefault(variant.strip().casefold(), r.id)
+    return out
 
 
 def _assigned_by_person(db: sqlite_utils.Database, round_id: int) -> dict[int, list[str]] | None:
@@ -319,6 +346,122 @@ def invite(
     record, token = respondents.invite(db, rnd.id, role, name, email)
     rebalance(db, catalog, rnd)
     return _handed_out(db, catalog, settings, rnd, record, token)
+
+
+def invite_many(
+    db: sqlite_utils.Database,
+    catalog: Catalog,
+    settings: Settings,
+    rnd: Round,
+    rows: list[list[str]],
+) -> list[Invitation]:
+    """Invite everyone on a list of (name, e-mail, role) rows, all or none.
+
+    Every bad row is named at once (``InvalidRows``) and then nothing is saved. The roles may
+    be written by id or by name in any UI language. Links are e-mailed when SMTP is set.
+    """
+    rules.require_writable(rnd)
+    q = questionnaire_of(catalog, rnd)
+    invited = {
+        r.email.casefold()
+        for r in respondents.list_for_round(db, rnd.id)
+        if r.email and not r.revoked
+    }
+    people = rules.check_invitees(rows, role_spellings(q), invited)
+    created = respondents.invite_many(db, rnd.id, [(p.role, p.name, p.email) for p in people])
+    rebalance(db, catalog, rnd)
+    emailed = {
+        record.id
+        for record, token in created
+        if email_link(db, catalog, settings, rnd, record, token)
+    }
+    progress = {p.record.id: p for p in respondent_progress(db, catalog, rnd, rnd.locale)}
+    return [
+        Invitation(
+            respondent=progress[record.id],
+            link=link_for(settings, token),
+            token=token,
+            emailed=record.id in emailed,
+        )
+        for record, token in created
+    ]
+
+
+class Reminded(msgspec.Struct, frozen=True, kw_only=True):
+    """What a round of reminders did: who was e-mailed, who could not be, and any new links."""
+
+    sent: list[RespondentProgress]
+    no_email: list[RespondentProgress]
+    failed: list[RespondentProgress]
+    links: list[Invitation]
+
+
+def not_finished(
+    db: sqlite_utils.Database, catalog: Catalog, rnd: Round, locale: str
+) -> list[RespondentProgress]:
+    """Invited people with a working link who have not answered all of their indicators."""
+    return [
+        p
+        for p in respondent_progress(db, catalog, rnd, locale)
+        if not p.record.revoked and p.complete < p.total
+    ]
+
+
+def remind(
+    db: sqlite_utils.Database,
+    catalog: Catalog,
+    settings: Settings,
+    rnd: Round,
+    *,
+    new_links: bool = False,
+) -> Reminded:
+    """E-mail a reminder to everyone not finished, when the coordinator asks.
+
+    Only a link's hash is stored, so a reminder can carry a link only by issuing a new one
+    (``new_links``: the old link stops working); otherwise it points to the invitation.
+    """
+    rules.require_answerable(rnd)
+    if not mailer.smtp_configured(settings):
+        raise Conflict("E-mail is not configured: reminders cannot be sent.")
+    q = questionnaire_of(catalog, rnd)
+    municipality = accounts.get_municipality(db, rnd.municipality_id)
+    t = translator(rnd.locale)
+    sent: list[RespondentProgress] = []
+    no_email: list[RespondentProgress] = []
+    failed: list[RespondentProgress] = []
+    links: list[Invitation] = []
+    for person in not_finished(db, catalog, rnd, rnd.locale):
+        record = person.record
+        if not record.email:
+            no_email.append(person)
+            continue
+        link = None
+        if new_links:
+            record, token = respondents.reissue(db, rnd.id, record.id)
+            link = link_for(settings, token)
+            links.append(Invitation(respondent=person, link=link, token=token, emailed=False))
+        message = mailer.reminder(
+            t,
+            to=record.email,
+            municipality=municipality.name,
+            round_name=rnd.name,
+            role=role_title(q, record.role, rnd.locale),
+            link=link,
+            deadline=t.isodate(rnd.deadline) if rnd.deadline else None,
+            left=person.total - person.complete,
+            sender=settings.smtp_sender,
+        )
+        try:
+            mailer.send(settings, message)
+        except (OSError, smtplib.SMTPException):
+            log.warning("could not e-mail a reminder to respondent %s", record.id, exc_info=True)
+            failed.append(person)
+            continue
+        if link is not None:
+            respondents.mark_emailed(db, record.id)
+            links[-1] = msgspec.structs.replace(links[-1], emailed=True)
+        sent.append(person)
+    return Reminded(sent=sent, no_email=no_email, failed=failed, links=links)
 
 
 def revoke(

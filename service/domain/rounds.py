@@ -17,6 +17,8 @@ from service.domain.errors import Conflict, Forbidden, InvalidInput
 
 MAX_NAME: Final = 200
 MAX_EMAIL: Final = 254
+MAX_INVITEES: Final = 500
+"""Rows in one list of invitees (a municipality's managers fit many times over)."""
 
 
 class RoundStatus(StrEnum):
@@ -177,3 +179,114 @@ def check_coverage(
     if roles is None:
         raise InvalidInput("Roles per indicator must be a whole number from 1 to 10.")
     return CoverageSettings(min_per_indicator=people, min_roles=roles, max_per_person=limit)
+
+
+class Invitee(msgspec.Struct, frozen=True, kw_only=True):
+    """One checked row of a list of people to invite."""
+
+    row: int  # 1-based, as a spreadsheet numbers it
+    name: str
+    email: str
+    role: str
+
+
+class RowProblem(msgspec.Struct, frozen=True, kw_only=True):
+    """Why one row of a list of invitees cannot be used (a message id and its values)."""
+
+    row: int
+    message: str
+    params: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+class InvalidRows(InvalidInput):
+    """A list of invitees with problems: nothing of it is saved."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        super().__init__("Nothing was saved: correct the rows below and try again.")
+        self.problems = problems
+
+
+_HEADER_WORDS: Final = {
+    "name",
+    "navn",
+    "namn",
+    "e-mail",
+    "email",
+    "e-post",
+    "epost",
+    "role",
+    "rolle",
+    "roll",
+}
+
+
+def is_header(cells: list[str]) -> bool:
+    """Whether a first row names its columns (name, e-mail, role in any UI language)."""
+    words = {c.strip().casefold() for c in cells if c.strip()}
+    return bool(words) and words <= _HEADER_WORDS
+
+
+def check_invitees(
+    rows: list[list[str]], roles: dict[str, str], already_invited: set[str]
+) -> list[Invitee]:
+    """Check a list of (name, e-mail, role) rows; raise ``InvalidRows`` naming every bad row.
+
+    ``roles`` maps each accepted way of writing a role (its id, its names; case-folded) to the
+    role id; ``already_invited`` holds the case-folded e-mail addresses with a working link in
+    the round. Empty rows are skipped and a header row is allowed; row numbers count every row.
+    """
+    problems: list[RowProblem] = []
+    found: list[Invitee] = []
+    seen: dict[str, int] = {}
+    numbered = [(n, [c.strip() for c in cells]) for n, cells in enumerate(rows, start=1)]
+    numbered = [(n, cells) for n, cells in numbered if any(cells)]
+    if numbered and is_header(numbered[0][1]):
+        numbered = numbered[1:]
+    if not numbered:
+        raise InvalidInput("The list is empty: give one person per row (name, e-mail, role).")
+    if len(numbered) > MAX_INVITEES:
+        raise InvalidInput("At most %(count)s people can be invited at once.", count=MAX_INVITEES)
+    for n, row in numbered:
+        cells = list(row)
+        while cells and not cells[-1]:  # trailing empty cells of a spreadsheet row
+            cells.pop()
+        if len(cells) != 3:
+            problems.append(
+                RowProblem(row=n, message="Expected three columns: name, e-mail and role.")
+            )
+            continue
+        name, email, role_text = cells
+        role = roles.get(role_text.casefold())
+        if role is None:
+            problems.append(
+                RowProblem(row=n, message="Unknown role “%(role)s”.", params={"role": role_text})
+            )
+            continue
+        if not email:
+            problems.append(RowProblem(row=n, message="The e-mail address is missing."))
+            continue
+        try:
+            name, email = check_invitation(role, [role], name, email)
+        except InvalidInput as exc:
+            problems.append(RowProblem(row=n, message=exc.message))
+            continue
+        key = email.casefold()
+        if key in seen:
+            problems.append(
+                RowProblem(
+                    row=n,
+                    message="The same e-mail address is already in row %(other)s.",
+                    params={"other": str(seen[key])},
+                )
+            )
+            continue
+        seen[key] = n
+        if key in already_invited:
+            problems.append(
+                RowProblem(row=n, message="This person is already invited to the round.")
+            )
+            continue
+        found.append(Invitee(row=n, name=name, email=email, role=role))
+    if problems:
+        raise InvalidRows(problems)
+    return found

@@ -58,6 +58,25 @@ def invite(
     return get(db, round_id, int(cursor.lastrowid or 0)), token
 
 
+def invite_many(
+    db: sqlite_utils.Database, round_id: int, people: list[tuple[str, str, str]]
+) -> list[tuple[RespondentRecord, str]]:
+    """Store many invitations (role, name, e-mail; checked before) in one transaction: all or
+    none. Return each record with its token (shown once, never stored)."""
+    created: list[tuple[int, str]] = []
+    stamp = now()
+    with db.conn:
+        for role, name, email in people:
+            token = new_token()
+            cursor = db.execute(
+                "INSERT INTO respondents (round_id, role, name, email, token_hash, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [round_id, role, name, email, hash_token(token), stamp],
+            )
+            created.append((int(cursor.lastrowid or 0), token))
+    return [(get(db, round_id, rid), token) for rid, token in created]
+
+
 def get(db: sqlite_utils.Database, round_id: int, respondent_id: int) -> RespondentRecord:
     """A respondent of this round."""
     row = db.execute(
