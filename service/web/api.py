@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, delete, get, post, put
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath, JSONBody
@@ -18,7 +18,8 @@ from service import answering, results
 from service import rounds as use
 from service.domain import dialog
 from service.domain.assessment import Assessment
-from service.domain.rounds import check_coverage
+from service.domain.rounds import InvalidRows, check_coverage
+from service.invitees import rows_from_text
 from service.storage import accounts, evidence, rounds
 from service.web.api_records import (
     AreaProgressOut,
@@ -27,15 +28,20 @@ from service.web.api_records import (
     EvidenceOut,
     IndicatorOut,
     InviteIn,
+    InviteManyError,
+    InviteManyIn,
     InviteOut,
     LinkIn,
     LoginIn,
     QuestionnaireOut,
+    RemindIn,
+    RemindOut,
     RespondentOut,
     RespondentSessionOut,
     ReviewIn,
     RoleOut,
     RoundIn,
+    RowProblemOut,
     StepIn,
     StepOut,
     evidence_out,
@@ -225,6 +231,55 @@ class CoordinatorApi(Controller):
             store.db(), catalog, settings, rnd, role=data.role, name=data.name, email=data.email
         )
         return _invite_out(invitation)
+
+    @post("/rounds/{round_id:int}/respondents/bulk", sync_to_thread=True, status_code=201)
+    def invite_many(
+        self,
+        request: Request[Any, Any, Any],
+        store: StoreDep,
+        catalog: CatalogDep,
+        settings: SettingsDep,
+        coordinator: SignedIn,
+        round_id: FromPath[int],
+        data: JSONBody[InviteManyIn],
+    ) -> list[InviteOut] | Response[InviteManyError]:
+        """Invite many at once, all or none; bad rows are each named in a 400 (``rows``)."""
+        rnd = round_of(store, coordinator, round_id)
+        rows = data.rows if data.rows is not None else rows_from_text(data.text or "")
+        try:
+            done = use.invite_many(store.db(), catalog, settings, rnd, rows)
+        except InvalidRows as exc:
+            t = request_translator(request, rnd.locale)
+            return Response(
+                InviteManyError(
+                    status=400,
+                    error="invalid",
+                    message=t(exc.message),
+                    rows=[RowProblemOut(p.row, t(p.message, **p.params)) for p in exc.problems],
+                ),
+                status_code=400,
+            )
+        return [_invite_out(i) for i in done]
+
+    @post("/rounds/{round_id:int}/remind", sync_to_thread=True, status_code=200)
+    def remind(
+        self,
+        store: StoreDep,
+        catalog: CatalogDep,
+        settings: SettingsDep,
+        coordinator: SignedIn,
+        round_id: FromPath[int],
+        data: JSONBody[RemindIn],
+    ) -> RemindOut:
+        """E-mail a reminder to everyone not finished (409 when e-mail is not configured)."""
+        rnd = round_of(store, coordinator, round_id)
+        done = use.remind(store.db(), catalog, settings, rnd, new_links=data.new_links)
+        return RemindOut(
+            sent=[p.record.id for p in done.sent],
+            failed=[p.record.id for p in done.failed],
+            no_email=[p.record.id for p in done.no_email],
+            links=[_invite_out(i) for i in done.links],
+        )
 
     @post(
         "/rounds/{round_id:int}/respondents/{respondent_id:int}/revoke",

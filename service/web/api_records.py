@@ -98,6 +98,45 @@ class InviteIn(msgspec.Struct, forbid_unknown_fields=True):
     email: str = ""
 
 
+class InviteManyIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Many invitations at once: ``rows`` of [name, e-mail, role], or ``text`` as pasted
+    (one person per line, cells split by tab, semicolon or comma). Role by id or name."""
+
+    rows: list[list[str]] | None = None
+    text: str | None = None
+
+
+class RowProblemOut(msgspec.Struct):
+    """One bad row of a list of invitees (1-based, header row included)."""
+
+    row: int
+    message: str
+
+
+class InviteManyError(msgspec.Struct):
+    """A list with bad rows: nothing was saved."""
+
+    status: int
+    error: str
+    message: str
+    rows: list[RowProblemOut]
+
+
+class RemindIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Reminders to everyone not finished; ``new_links`` puts a new link in each (old ones stop)."""
+
+    new_links: bool = False
+
+
+class RemindOut(msgspec.Struct):
+    """Who was reminded; respondent ids."""
+
+    sent: list[int]
+    failed: list[int]
+    no_email: list[int]
+    links: list[InviteOut]
+
+
 class InviteOut(msgspec.Struct):
     """A new personal link: shown once, only its hash is stored."""
 
