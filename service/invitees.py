@@ -33,12 +33,12 @@ def _decode(data: bytes) -> str:
 
 
 def _delimiter(text: str) -> str:
-    """Tab when pasted from a spreadsheet, semicolon as Nordic Excel writes CSV, else comma."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    for candidate in ("\t", ";", ","):
-        if candidate in first:
-            return candidate
-    return ","
+    """Tab when pasted from a spreadsheet, semicolon as Nordic Excel writes CSV, else comma:
+    whichever splits the most lines (a title line without any does not decide)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    counts = {c: sum(1 for line in lines if c in line) for c in ("\t", ";", ",")}
+    best = max(counts, key=lambda c: counts[c])  # ties keep the order above
+    return best if counts[best] else ","
 
 
 def rows_from_text(text: str) -> list[list[str]]:

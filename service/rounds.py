@@ -305,7 +305,7 @@ def role_progress(
         summary.append(
             RoleProgress(
                 role=role.id,
-                title=q.text(role.title, locale),
+                title=role_title(q, role.id, locale),
                 invited=len(mine),
                 started=sum(1 for r in mine if r.complete > 0),
                 complete=sum(r.complete for r in mine),
