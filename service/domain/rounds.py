@@ -14,6 +14,7 @@ import msgspec
 
 from service.domain.assignment import CoverageSettings
 from service.domain.errors import Conflict, Forbidden, InvalidInput
+from service.domain.messages import N_
 
 MAX_NAME: Final = 200
 MAX_EMAIL: Final = 254
@@ -202,7 +203,7 @@ class InvalidRows(InvalidInput):
     """A list of invitees with problems: nothing of it is saved."""
 
     def __init__(self, problems: list[RowProblem]) -> None:
-        super().__init__("Nothing was saved: correct the rows below and try again.")
+        super().__init__(N_("Nothing was saved: correct the rows below and try again."))
         self.problems = problems
 
 
@@ -252,18 +253,20 @@ def check_invitees(
             cells.pop()
         if len(cells) != 3:
             problems.append(
-                RowProblem(row=n, message="Expected three columns: name, e-mail and role.")
+                RowProblem(row=n, message=N_("Expected three columns: name, e-mail and role."))
             )
             continue
         name, email, role_text = cells
         role = roles.get(role_text.casefold())
         if role is None:
             problems.append(
-                RowProblem(row=n, message="Unknown role “%(role)s”.", params={"role": role_text})
+                RowProblem(
+                    row=n, message=N_("Unknown role “%(role)s”."), params={"role": role_text}
+                )
             )
             continue
         if not email:
-            problems.append(RowProblem(row=n, message="The e-mail address is missing."))
+            problems.append(RowProblem(row=n, message=N_("The e-mail address is missing.")))
             continue
         try:
             name, email = check_invitation(role, [role], name, email)
@@ -275,7 +278,7 @@ def check_invitees(
             problems.append(
                 RowProblem(
                     row=n,
-                    message="The same e-mail address is already in row %(other)s.",
+                    message=N_("The same e-mail address is already in row %(other)s."),
                     params={"other": str(seen[key])},
                 )
             )
@@ -283,7 +286,7 @@ def check_invitees(
         seen[key] = n
         if key in already_invited:
             problems.append(
-                RowProblem(row=n, message="This person is already invited to the round.")
+                RowProblem(row=n, message=N_("This person is already invited to the round."))
             )
             continue
         found.append(Invitee(row=n, name=name, email=email, role=role))
