@@ -138,12 +138,18 @@ def require_role(role: str, indicator_roles: list[str]) -> None:
         raise Forbidden("This question is not meant for your role.")
 
 
+def _plausible_email(email: str) -> bool:
+    """name@domain.tld with no spaces: enough to catch typos; the mail server judges the rest."""
+    local, at, domain = email.rpartition("@")
+    return bool(at and local and "." in domain.strip(".") and not any(c.isspace() for c in email))
+
+
 def check_invitation(role: str, roles: list[str], name: str, email: str) -> tuple[str, str]:
     """An invitation's role, name and e-mail checked; the name and address, trimmed."""
     if role not in roles:
         raise InvalidInput("Choose one of the questionnaire's roles.")
     email = email.strip()
-    if email and ("@" not in email or len(email) > MAX_EMAIL):
+    if email and (not _plausible_email(email) or len(email) > MAX_EMAIL):
         raise InvalidInput("Enter a valid e-mail address.")
     if len(name) > MAX_NAME:
         raise InvalidInput("The name is too long.")
