@@ -289,7 +289,7 @@ BAD_LISTS = [
         "Kari;kari@fjellbygd.no;mayor\n\nKari B;KARI@fjellbygd.no;mayor",
         {3: "Samme e-postadresse står allerede i rad 1."},
     ),
-    ("Kari;;mayor", {1: "E-postadressen mangler."}),
+    ("Kari;;mayor\nOla;ola@fjellbygd.no", {2: "Forventet tre kolonner"}),
 ]
 
 

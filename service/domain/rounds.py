@@ -271,15 +271,15 @@ def check_invitees(
                 )
             )
             continue
-        if not email:
-            problems.append(RowProblem(row=n, message=N_("The e-mail address is missing.")))
-            continue
         try:
             name, email = check_invitation(role, [role], name, email)
         except InvalidInput as exc:
             problems.append(RowProblem(row=n, message=exc.message))
             continue
         key = email.casefold()
+        if not key:  # no address: the coordinator hands this link over in person
+            found.append(Invitee(row=n, name=name, email=email, role=role))
+            continue
         if key in seen:
             problems.append(
                 RowProblem(
