@@ -573,6 +573,11 @@ def test_role_names_in_every_ui_language(
     round_id = response.json()["id"]
     real_catalog.api(f"/api/v1/rounds/{round_id}/respondents", {"role": "unit_leader"})
     page = real_catalog.client.get(f"/rounds/{round_id}?lang={lang}").text
+    listed = real_catalog.client.get(
+        "/api/v1/questionnaires", headers={"Accept-Language": lang}
+    ).json()
+    roles = {r["id"]: r["title"] for q in listed if q["id"] == "kommunekompasset-2.1" for r in q["roles"]}
+    assert roles["unit_leader"] == unit_leader
     assert f'<option value="unit_leader">{unit_leader}</option>' in page
     assert f'<option value="union_rep">{union_rep}</option>' in page
     assert (

@@ -117,7 +117,7 @@ class CoordinatorApi(Controller):
                 title=q.text(q.title, locale),
                 country=q.country,
                 locales=q.locales,
-                roles=[RoleOut(r.id, q.text(r.title, locale)) for r in q.roles],
+                roles=[RoleOut(r.id, use.role_title(q, r.id, locale)) for r in q.roles],
                 areas=len(q.areas),
                 indicators=sum(1 for _ in q.indicators()),
                 max_points=q.max_points,
