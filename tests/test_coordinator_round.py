@@ -258,7 +258,7 @@ def test_invite_many_from_a_list_shows_every_link_and_a_csv(
     download = coordinator.client.get(f"/rounds/{round_id}/new-links.csv")
     assert download.status_code == 200
     assert download.headers["content-type"].startswith("text/csv")
-    table = list(csv.reader(io.StringIO(download.text.lstrip("\ufeff")), delimiter=";"))
+    table = list(csv.reader(io.StringIO(download.text.lstrip("\ufeff"))))
     assert table[0] == ["Navn", "E-post", "Rolle", "Personlig lenke"]
     assert [row[3] for row in table[1:]] == links
     assert [row[2] for row in table[1:]] == [
@@ -576,7 +576,9 @@ def test_role_names_in_every_ui_language(
     listed = real_catalog.client.get(
         "/api/v1/questionnaires", headers={"Accept-Language": lang}
     ).json()
-    roles = {r["id"]: r["title"] for q in listed if q["id"] == "kommunekompasset-2.1" for r in q["roles"]}
+    roles = {
+        r["id"]: r["title"] for q in listed if q["id"] == "kommunekompasset-2.1" for r in q["roles"]
+    }
     assert roles["unit_leader"] == unit_leader
     assert f'<option value="unit_leader">{unit_leader}</option>' in page
     assert f'<option value="union_rep">{union_rep}</option>' in page
@@ -613,3 +615,16 @@ def test_favicon(coordinator: Coordinator) -> None:
     assert icon.headers["content-type"].startswith("image/svg+xml")
     assert icon.text.startswith("<svg")
     assert 'rel="icon" href="/static/favicon.svg"' in coordinator.client.get("/").text
+
+
+def test_links_csv_defuses_formulas(coordinator: Coordinator) -> None:
+    round_id = coordinator.round()
+    response = coordinator.page(
+        f"/rounds/{round_id}/respondents/bulk",
+        {"people": '=HYPERLINK("http://evil");eva@fjellbygd.no;mayor'},
+        files={"file": ("", b"")},
+    )
+    assert response.status_code == 303, response.text
+    download = coordinator.client.get(f"/rounds/{round_id}/new-links.csv").text
+    row = list(csv.reader(io.StringIO(download.lstrip("\ufeff"))))[1]
+    assert row[0] == "'=HYPERLINK(\"http://evil\")"

@@ -6,8 +6,6 @@ Only HTTP lives here: forms in, templates and redirects out. The use cases are
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -25,6 +23,7 @@ from service.domain.rounds import InvalidRows, check_coverage
 from service.errors import InvalidInput, KompassError, NotFound
 from service.invitees import MAX_BYTES, rows_from_file, rows_from_text
 from service.mailer import smtp_configured
+from service.report import exports
 from service.storage import accounts, evidence, respondents, rounds
 from service.storage.evidence_files import path_for
 from service.web.auth import SignedIn, current_coordinator, round_of
@@ -393,13 +392,16 @@ class CoordinatorPages(Controller):
         if not (isinstance(batch, dict) and batch.get("round") == rnd.id):
             raise NotFound("These links are no longer available. Give the people a new link.")
         t = request_translator(request, rnd.locale)
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=";" if t.locale in ("nb", "sv") else ",")
-        writer.writerow([t("Name"), t("E-mail"), t("Role"), t("Personal link")])
-        for entry in batch["links"]:
-            writer.writerow([entry["name"], entry["email"], entry["role"], entry["link"]])
+        table = exports.Table(
+            name="links",
+            title=t("Personal link"),
+            headers=[t("Name"), t("E-mail"), t("Role"), t("Personal link")],
+            rows=[[e["name"], e["email"], e["role"], e["link"]] for e in batch["links"]],
+        )
         return Response(
-            "\ufeff" + out.getvalue(),
+            # The same CSV as the result exports: a byte-order mark for spreadsheet programs,
+            # and names that look like formulas are defused.
+            "\ufeff" + exports.to_csv(table),
             media_type="text/csv; charset=utf-8",
             headers={
                 "Content-Disposition": f'attachment; filename="kompass-links-round-{rnd.id}.csv"',
