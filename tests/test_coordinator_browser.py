@@ -109,7 +109,7 @@ def test_coordinator_pages_fit_and_work(
 
     # Invite many at once: every link shown, each with a copy button that works.
     page.get_by_label("Lim inn en liste").fill(PEOPLE)
-    page.get_by_role("button", name="Inviter alle på listen").click()
+    page.get_by_role("button", name="Lag lenker til alle på listen").click()
     expect(page.get_by_role("heading", name="6 nye personlige lenker")).to_be_visible()
     links = page.locator(".links-list input")
     expect(links).to_have_count(6)
@@ -129,7 +129,7 @@ def test_coordinator_pages_fit_and_work(
     page.get_by_label("Lim inn en liste").fill(
         "Eva;eva@fjellbygd.no;vaktmester\nJon;jon@;Enhetsleder"
     )
-    page.get_by_role("button", name="Inviter alle på listen").click()
+    page.get_by_role("button", name="Lag lenker til alle på listen").click()
     expect(page.locator("#bulk-error")).to_contain_text("Rad 1: Ukjent rolle «vaktmester».")
     expect(page.locator("#bulk-error")).to_contain_text("Rad 2: Skriv inn en gyldig e-postadresse.")
     expect(page.get_by_label("Lim inn en liste")).to_have_value(
