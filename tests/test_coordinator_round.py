@@ -627,4 +627,4 @@ def test_links_csv_defuses_formulas(coordinator: Coordinator) -> None:
     assert response.status_code == 303, response.text
     download = coordinator.client.get(f"/rounds/{round_id}/new-links.csv").text
     row = list(csv.reader(io.StringIO(download.lstrip("\ufeff"))))[1]
-    assert row[0] == "'=HYPERLINK(\"http://evil\")"
+    assert row[0] == '\'=HYPERLINK("http://evil")'
