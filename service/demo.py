@@ -11,7 +11,7 @@ from service.domain.synthetic import NORMAL, WEAK, Profile, synthetic_answers
 from service.errors import NotFound
 from service.questionnaires import Catalog
 from service.settings import Settings
-from service.storage import accounts, answers, assignments, evidence, respondents, rounds
+from service.storage import accounts, answers, assignments, audit, evidence, respondents, rounds
 from service.storage.evidence_files import EvidenceSink
 
 DEMO_NAME = "Demo kommune"
@@ -98,12 +98,14 @@ def _round(
     q = catalog.get(questionnaire_id)
     if q is None:
         raise NotFound("The questionnaire of this round is no longer installed.")
-    rnd = use.create(db, catalog, municipality_id, name=name, questionnaire_id=q.id)
-    rnd = use.open_round(db, catalog, rnd)
+    rnd = use.create(
+        db, catalog, municipality_id, by=audit.OPERATOR, name=name, questionnaire_id=q.id
+    )
+    rnd = use.open_round(db, catalog, rnd, by=audit.OPERATOR)
     synthetic = synthetic_answers(q, profile, PER_ROLE, seed=seed)
     ids = _save_answers(db, catalog, rnd, [(r.role, r.answers) for r in synthetic.respondents])
     if close:
-        rnd = use.close_round(db, rnd)
+        rnd = use.close_round(db, rnd, by=audit.OPERATOR)
     return rnd, ids
 
 
@@ -158,10 +160,16 @@ def create_demo(db: sqlite_utils.Database, catalog: Catalog, settings: Settings)
             continue
         existing = [r for r in respondents.list_for_round(db, rnd.id) if r.name == DEMO_RESPONDENT]
         if existing:
-            token = use.reissue(db, catalog, settings, rnd, existing[0].id).token
+            token = use.reissue(db, catalog, settings, rnd, existing[0].id, by=audit.OPERATOR).token
         else:
             token = use.invite(
-                db, catalog, settings, rnd, role="unit_leader", name=DEMO_RESPONDENT
+                db,
+                catalog,
+                settings,
+                rnd,
+                by=audit.OPERATOR,
+                role="unit_leader",
+                name=DEMO_RESPONDENT,
             ).token
         links.append((rnd.name, f"{settings.public_url}/r/{token}"))
     return DemoInfo(created=created, email=DEMO_EMAIL, password=DEMO_PASSWORD, rounds=links)

@@ -2,7 +2,9 @@
 
 Pages, the JSON API, the CLI and the demo call these; each takes the database, the catalog and
 the settings it needs (never a web framework's state), accepts typed values and returns Structs.
-The rules of what is allowed when are ``domain.rounds``; they are checked here, once.
+The rules of what is allowed when are ``domain.rounds``; they are checked here, once. Each
+change is recorded in the audit trail here too, with ``by`` (the signed-in coordinator, or
+``audit.OPERATOR`` on the command line), so pages and API cannot differ in what is recorded.
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ from service.i18n import SUPPORTED, translator
 from service.questionnaires import Catalog
 from service.results import answer_set, questionnaire_of
 from service.settings import Settings
-from service.storage import accounts, answers, assignments, evidence, respondents
+from service.storage import accounts, answers, assignments, audit, evidence, respondents
 from service.storage import rounds as stored
+from service.storage.accounts import Coordinator
+from service.storage.audit import Actor
 from service.storage.respondents import RespondentRecord
 
 log = logging.getLogger("kompass")
@@ -67,6 +71,7 @@ def create(
     catalog: Catalog,
     municipality_id: int,
     *,
+    by: Actor,
     name: str,
     questionnaire_id: str,
     locale: str | None = None,
@@ -82,6 +87,7 @@ def create(
     rnd = stored.create_round(db, municipality_id, new)
     if coverage is not None:
         assignments.set_settings(db, rnd.id, coverage)
+    _audit(db, audit.Action.ROUND_CREATED, rnd, by)
     return rnd
 
 
@@ -91,12 +97,25 @@ def coverage_settings(db: sqlite_utils.Database, rnd: Round) -> sharing.Coverage
 
 
 def set_coverage(
-    db: sqlite_utils.Database, catalog: Catalog, rnd: Round, coverage: sharing.CoverageSettings
+    db: sqlite_utils.Database,
+    catalog: Catalog,
+    rnd: Round,
+    coverage: sharing.CoverageSettings,
+    *,
+    by: Actor,
 ) -> sharing.Assignment:
     """Change the round's coverage and share the work again (answers stay with their authors)."""
     rules.require_writable(rnd)
     assignments.set_settings(db, rnd.id, coverage)
-    return rebalance(db, catalog, rnd)
+    shared = rebalance(db, catalog, rnd)
+    _audit(
+        db,
+        audit.Action.COVERAGE_CHANGED,
+        rnd,
+        by,
+        details={f: str(getattr(coverage, f)) for f in coverage.__struct_fields__},
+    )
+    return shared
 
 
 class RoundCoverage(msgspec.Struct, frozen=True, kw_only=True):
@@ -130,18 +149,40 @@ def round_coverage(db: sqlite_utils.Database, catalog: Catalog, rnd: Round) -> R
     )
 
 
-def open_round(db: sqlite_utils.Database, catalog: Catalog, rnd: Round) -> Round:
+def _audit(
+    db: sqlite_utils.Database,
+    action: audit.Action,
+    rnd: Round,
+    by: Actor,
+    target: str = "",
+    details: dict[str, str] | None = None,
+) -> None:
+    audit.record(
+        db,
+        action,
+        by=by,
+        round_id=rnd.id,
+        municipality_id=rnd.municipality_id,
+        target=target,
+        details=details,
+    )
+
+
+def open_round(db: sqlite_utils.Database, catalog: Catalog, rnd: Round, *, by: Actor) -> Round:
     """Open a draft round for answers, with the work shared among those invited."""
     rules.require_transition(rnd, RoundStatus.OPEN)
     opened = stored.set_status(db, rnd, RoundStatus.OPEN)
+    _audit(db, audit.Action.ROUND_OPENED, opened, by)
     rebalance(db, catalog, opened)
     return opened
 
 
-def close_round(db: sqlite_utils.Database, rnd: Round) -> Round:
+def close_round(db: sqlite_utils.Database, rnd: Round, *, by: Actor) -> Round:
     """Close an open round: it becomes read-only and keeps its results."""
     rules.require_transition(rnd, RoundStatus.CLOSED)
-    return stored.set_status(db, rnd, RoundStatus.CLOSED)
+    closed = stored.set_status(db, rnd, RoundStatus.CLOSED)
+    _audit(db, audit.Action.ROUND_CLOSED, closed, by)
+    return closed
 
 
 def rebalance(db: sqlite_utils.Database, catalog: Catalog, rnd: Round) -> sharing.Assignment:
@@ -182,20 +223,24 @@ def assigned_indicators(
     return sharing.in_questionnaire_order(q, mine)
 
 
-def reopen_round(db: sqlite_utils.Database, rnd: Round) -> Round:
+def reopen_round(db: sqlite_utils.Database, rnd: Round, *, by: Actor) -> Round:
     """Undo closing: the round takes answers again, until its results have been exported."""
     rules.require_reopenable(rnd)
-    return stored.reopen(db, rnd)
+    reopened = stored.reopen(db, rnd)
+    _audit(db, audit.Action.ROUND_REOPENED, reopened, by)
+    return reopened
 
 
-def results_exported(db: sqlite_utils.Database, rnd: Round) -> Round:
+def results_exported(db: sqlite_utils.Database, rnd: Round, *, by: Actor) -> Round:
     """Note that results left Kompass; a closed round is final from then on (no reopening).
 
     Exports of an open round are provisional and change nothing.
     """
     if not rnd.closed or rnd.exported_at is not None:
         return rnd
-    return stored.mark_exported(db, rnd)
+    final = stored.mark_exported(db, rnd)
+    _audit(db, audit.Action.ROUND_FINALISED, final, by)
+    return final
 
 
 def link_for(settings: Settings, token: str) -> str:
@@ -335,6 +380,7 @@ def invite(
     settings: Settings,
     rnd: Round,
     *,
+    by: Actor,
     role: str,
     name: str = "",
     email: str = "",
@@ -344,6 +390,14 @@ def invite(
     q = questionnaire_of(catalog, rnd)
     name, email = rules.check_invitation(role, [r.id for r in q.roles], name, email)
     record, token = respondents.invite(db, rnd.id, role, name, email)
+    _audit(
+        db,
+        audit.Action.INVITATION_ISSUED,
+        rnd,
+        by,
+        target=f"respondent:{record.id}",
+        details={"role": role},
+    )
     rebalance(db, catalog, rnd)
     return _handed_out(db, catalog, settings, rnd, record, token)
 
@@ -354,6 +408,8 @@ def invite_many(
     settings: Settings,
     rnd: Round,
     rows: list[list[str]],
+    *,
+    by: Actor,
 ) -> list[Invitation]:
     """Invite everyone on a list of (name, e-mail, role) rows, all or none.
 
@@ -369,6 +425,15 @@ def invite_many(
     }
     people = rules.check_invitees(rows, role_spellings(q), invited)
     created = respondents.invite_many(db, rnd.id, [(p.role, p.name, p.email) for p in people])
+    for record, _token in created:
+        _audit(
+            db,
+            audit.Action.INVITATION_ISSUED,
+            rnd,
+            by,
+            target=f"respondent:{record.id}",
+            details={"role": record.role, "bulk": "yes"},
+        )
     rebalance(db, catalog, rnd)
     emailed = {
         record.id
@@ -413,6 +478,7 @@ def remind(
     settings: Settings,
     rnd: Round,
     *,
+    by: Actor,
     new_links: bool = False,
 ) -> Reminded:
     """E-mail a reminder to everyone not finished, when the coordinator asks.
@@ -438,6 +504,8 @@ def remind(
         link = None
         if new_links:
             record, token = respondents.reissue(db, rnd.id, record.id)
+            # The old link stopped working here, whether or not the e-mail gets through.
+            _audit(db, audit.Action.INVITATION_REISSUED, rnd, by, target=f"respondent:{record.id}")
             link = link_for(settings, token)
             links.append(Invitation(respondent=person, link=link, token=token, emailed=False))
         message = mailer.reminder(
@@ -461,26 +529,37 @@ def remind(
             respondents.mark_emailed(db, record.id)
             links[-1] = msgspec.structs.replace(links[-1], emailed=True)
         sent.append(person)
+    for person in sent:
+        # Who was reminded, by id only like every respondent in the trail.
+        _audit(db, audit.Action.REMINDER_SENT, rnd, by, target=f"respondent:{person.record.id}")
     return Reminded(sent=sent, no_email=no_email, failed=failed, links=links)
 
 
 def revoke(
-    db: sqlite_utils.Database, catalog: Catalog, rnd: Round, respondent_id: int
+    db: sqlite_utils.Database, catalog: Catalog, rnd: Round, respondent_id: int, *, by: Actor
 ) -> RespondentProgress:
     """Withdraw a personal link; the answers already given are kept."""
     rules.require_writable(rnd)
     record = respondents.revoke(db, rnd.id, respondent_id)
+    _audit(db, audit.Action.INVITATION_REVOKED, rnd, by, target=f"respondent:{record.id}")
     rebalance(db, catalog, rnd)
     return _one_progress(db, catalog, rnd, record)
 
 
 def reissue(
-    db: sqlite_utils.Database, catalog: Catalog, settings: Settings, rnd: Round, respondent_id: int
+    db: sqlite_utils.Database,
+    catalog: Catalog,
+    settings: Settings,
+    rnd: Round,
+    respondent_id: int,
+    *,
+    by: Actor,
 ) -> Invitation:
     """A new link for a respondent (e-mailed when SMTP is configured); the old one stops working."""
     rules.require_writable(rnd)
     was_active = not respondents.get(db, rnd.id, respondent_id).revoked
     record, token = respondents.reissue(db, rnd.id, respondent_id)
+    _audit(db, audit.Action.INVITATION_REISSUED, rnd, by, target=f"respondent:{record.id}")
     if not was_active:
         # A withdrawn person is back: they take up a share of the work again.
         rebalance(db, catalog, rnd)
@@ -544,9 +623,15 @@ def review_evidence(
     evidence_id: int,
     decision: ReviewState,
     comment: str,
-    coordinator_id: int,
+    *,
+    by: Coordinator,
 ) -> EvidenceRecord:
-    """Accept or reject a piece of evidence; the decision feeds the documented score."""
+    """Accept or reject a piece of evidence; the decision feeds the documented score.
+
+    Every decision is kept (``evidence_reviews``) and recorded in the audit trail.
+    """
     rules.require_writable(rnd)
     comment = check_review_comment(comment)
-    return evidence.review(db, rnd.id, evidence_id, decision, comment, coordinator_id)
+    record = evidence.review(db, rnd.id, evidence_id, decision, comment, by.id)
+    _audit(db, audit.REVIEW_ACTIONS[decision], rnd, by, target=f"evidence:{record.id}")
+    return record

@@ -134,9 +134,9 @@ def check_balanced(invitations: list[Invitation], result: Assignment) -> None:
             {
                 "mayor": 2,
                 "chief_executive": 1,
-                "department_head": 3,
-                "staff_leader": 2,
-                "unit_leader": 7,
+                "department_head": 4,
+                "staff_leader": 3,
+                "unit_leader": 8,
                 "union_rep": 2,
             },
             True,

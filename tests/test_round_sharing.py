@@ -13,9 +13,11 @@ from service.domain.answers import IndicatorAnswer, Status
 from service.domain.assignment import CoverageSettings
 from service.questionnaires import QUESTIONNAIRE_DIR, Catalog
 from service.settings import Settings
-from service.storage import accounts, answers, assignments, respondents
+from service.storage import accounts, answers, assignments, audit, respondents
 from service.storage.db import open_database
 from service.storage.migrations import migrate
+
+BY = audit.OPERATOR
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +36,7 @@ def db(tmp_path: Path) -> Iterator[sqlite_utils.Database]:
 def _round(db: sqlite_utils.Database, catalog: Catalog) -> use.Round:
     municipality = accounts.create_municipality(db, "Fjellbygd", "NO", "nb")
     return use.create(
-        db, catalog, municipality.id, name="Runde", questionnaire_id="kommunekompasset-2.1"
+        db, catalog, municipality.id, by=BY, name="Runde", questionnaire_id="kommunekompasset-2.1"
     )
 
 
@@ -53,10 +55,12 @@ def test_assigned_indicators_follow_invitations(
     assert q is not None
     rnd = _round(db, catalog)
     if open_first:
-        rnd = use.open_round(db, catalog, rnd)
-    people = [use.invite(db, catalog, settings, rnd, role=role) for role in _roles(catalog) * 3]
+        rnd = use.open_round(db, catalog, rnd, by=BY)
+    people = [
+        use.invite(db, catalog, settings, rnd, by=BY, role=role) for role in _roles(catalog) * 3
+    ]
     if not open_first:
-        rnd = use.open_round(db, catalog, rnd)
+        rnd = use.open_round(db, catalog, rnd, by=BY)
     order = [ind.id for _, _, ind in q.indicators()]
     limit = CoverageSettings().max_per_person
     for person in people:
@@ -74,10 +78,10 @@ def test_assigned_indicators_follow_invitations(
     answers.save(
         db, leaver.id, IndicatorAnswer(indicator=before[0], status=Status.PLANNED), author="t"
     )
-    use.revoke(db, catalog, rnd, leaver.id)
+    use.revoke(db, catalog, rnd, leaver.id, by=BY)
     assert use.assigned_indicators(db, catalog, leaver.id) == [before[0]]
     # Back with a new link: a fair share again, the answer still theirs.
-    use.reissue(db, catalog, settings, rnd, leaver.id)
+    use.reissue(db, catalog, settings, rnd, leaver.id, by=BY)
     back = use.assigned_indicators(db, catalog, leaver.id)
     assert before[0] in back
     assert len(back) > 1

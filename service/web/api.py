@@ -49,9 +49,15 @@ from service.web.api_records import (
     round_out,
     step_answer,
 )
-from service.web.auth import SESSION_KEY, SignedIn, current_coordinator, round_of
+from service.web.auth import (
+    SESSION_KEY,
+    SignedIn,
+    check_sign_in,
+    current_coordinator,
+    round_of,
+)
 from service.web.context import request_translator
-from service.web.deps import CatalogDep, SettingsDep, StoreDep
+from service.web.deps import CatalogDep, SettingsDep, StoreDep, ThrottleDep
 from service.web.uploads import NO_CSRF, receive_evidence
 
 # --- coordinator ----------------------------------------------------------------------------
@@ -65,10 +71,14 @@ class SessionApi(Controller):
 
     @post("/", sync_to_thread=True, status_code=200)
     def sign_in(
-        self, request: Request[Any, Any, Any], store: StoreDep, data: JSONBody[LoginIn]
+        self,
+        request: Request[Any, Any, Any],
+        store: StoreDep,
+        throttle: ThrottleDep,
+        data: JSONBody[LoginIn],
     ) -> CoordinatorOut:
         """Start a session for a coordinator."""
-        coordinator = accounts.authenticate(store.db(), data.email, data.password)
+        coordinator = check_sign_in(request, store, throttle, data.email, data.password)
         if coordinator is None:
             raise NotAuthorizedException()
         request.clear_session()
@@ -139,6 +149,7 @@ class CoordinatorApi(Controller):
             store.db(),
             catalog,
             coordinator.municipality_id,
+            by=coordinator,
             name=data.name,
             questionnaire_id=data.questionnaire,
             locale=data.locale,
@@ -166,7 +177,7 @@ class CoordinatorApi(Controller):
         """Change the coverage settings; the work is shared again (answers stay with their authors)."""
         rnd = round_of(store, coordinator, round_id)
         settings = check_coverage(data.min_per_indicator, data.max_per_person, data.min_roles)
-        use.set_coverage(store.db(), catalog, rnd, settings)
+        use.set_coverage(store.db(), catalog, rnd, settings, by=coordinator)
         return use.round_coverage(store.db(), catalog, rnd)
 
     @get("/rounds/{round_id:int}", sync_to_thread=True)
@@ -182,7 +193,9 @@ class CoordinatorApi(Controller):
     ) -> dict[str, Any]:
         """Open a draft round for answers."""
         return round_out(
-            use.open_round(store.db(), catalog, round_of(store, coordinator, round_id))
+            use.open_round(
+                store.db(), catalog, round_of(store, coordinator, round_id), by=coordinator
+            )
         )
 
     @post("/rounds/{round_id:int}/close", sync_to_thread=True, status_code=200)
@@ -190,14 +203,18 @@ class CoordinatorApi(Controller):
         self, store: StoreDep, coordinator: SignedIn, round_id: FromPath[int]
     ) -> dict[str, Any]:
         """Close an open round: read-only from now on."""
-        return round_out(use.close_round(store.db(), round_of(store, coordinator, round_id)))
+        return round_out(
+            use.close_round(store.db(), round_of(store, coordinator, round_id), by=coordinator)
+        )
 
     @post("/rounds/{round_id:int}/reopen", sync_to_thread=True, status_code=200)
     def reopen_round(
         self, store: StoreDep, coordinator: SignedIn, round_id: FromPath[int]
     ) -> dict[str, Any]:
         """Undo closing a round, until its results have been exported (then 409)."""
-        return round_out(use.reopen_round(store.db(), round_of(store, coordinator, round_id)))
+        return round_out(
+            use.reopen_round(store.db(), round_of(store, coordinator, round_id), by=coordinator)
+        )
 
     @get("/rounds/{round_id:int}/respondents", sync_to_thread=True)
     def list_respondents(
@@ -228,7 +245,14 @@ class CoordinatorApi(Controller):
         """Invite a respondent by role; the token is returned once."""
         rnd = round_of(store, coordinator, round_id)
         invitation = use.invite(
-            store.db(), catalog, settings, rnd, role=data.role, name=data.name, email=data.email
+            store.db(),
+            catalog,
+            settings,
+            rnd,
+            by=coordinator,
+            role=data.role,
+            name=data.name,
+            email=data.email,
         )
         return _invite_out(invitation)
 
@@ -247,7 +271,7 @@ class CoordinatorApi(Controller):
         rnd = round_of(store, coordinator, round_id)
         rows = data.rows if data.rows is not None else rows_from_text(data.text or "")
         try:
-            done = use.invite_many(store.db(), catalog, settings, rnd, rows)
+            done = use.invite_many(store.db(), catalog, settings, rnd, rows, by=coordinator)
         except InvalidRows as exc:
             t = request_translator(request, rnd.locale)
             return Response(
@@ -273,7 +297,9 @@ class CoordinatorApi(Controller):
     ) -> RemindOut:
         """E-mail a reminder to everyone not finished (409 when e-mail is not configured)."""
         rnd = round_of(store, coordinator, round_id)
-        done = use.remind(store.db(), catalog, settings, rnd, new_links=data.new_links)
+        done = use.remind(
+            store.db(), catalog, settings, rnd, by=coordinator, new_links=data.new_links
+        )
         return RemindOut(
             sent=[p.record.id for p in done.sent],
             failed=[p.record.id for p in done.failed],
@@ -296,7 +322,7 @@ class CoordinatorApi(Controller):
     ) -> RespondentOut:
         """Withdraw a personal link (answers are kept)."""
         rnd = round_of(store, coordinator, round_id)
-        return _respondent_out(use.revoke(store.db(), catalog, rnd, respondent_id))
+        return _respondent_out(use.revoke(store.db(), catalog, rnd, respondent_id, by=coordinator))
 
     @post(
         "/rounds/{round_id:int}/respondents/{respondent_id:int}/reissue",
@@ -314,7 +340,9 @@ class CoordinatorApi(Controller):
     ) -> InviteOut:
         """A new link for a respondent (e-mailed when SMTP is set); the old one stops working."""
         rnd = round_of(store, coordinator, round_id)
-        return _invite_out(use.reissue(store.db(), catalog, settings, rnd, respondent_id))
+        return _invite_out(
+            use.reissue(store.db(), catalog, settings, rnd, respondent_id, by=coordinator)
+        )
 
     @get("/rounds/{round_id:int}/evidence", sync_to_thread=True)
     def list_evidence(
@@ -340,7 +368,7 @@ class CoordinatorApi(Controller):
         """Accept or reject evidence; this feeds the documented score."""
         rnd = round_of(store, coordinator, round_id)
         record = use.review_evidence(
-            store.db(), rnd, evidence_id, data.decision, data.comment, coordinator.id
+            store.db(), rnd, evidence_id, data.decision, data.comment, by=coordinator
         )
         return evidence_out(record)
 
