@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import File, Redirect, Template
 
 from service import planning, results
+from service import rounds as use
 from service.domain.benchmarks import compare_scores
 from service.domain.plan import MeasureStatus, PlanMeasure
 from service.errors import KompassError, NotFound
@@ -305,6 +306,7 @@ class ResultPages(Controller):
             round_id=rnd.id,
             target="export:report.pdf",
         )
+        use.results_exported(store.db(), rnd, by=coordinator)
         return File(
             path=path,
             filename=f"{safe}.pdf",
@@ -358,6 +360,7 @@ class ResultPages(Controller):
             target="export:xlsx",
             details={"names": names},
         )
+        use.results_exported(store.db(), rnd, by=coordinator)
         return Response(
             data,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -395,6 +398,7 @@ class ResultPages(Controller):
             target=f"export:{name}.csv",
             details={"names": names},
         )
+        use.results_exported(store.db(), rnd, by=coordinator)
         locale = request_translator(request, rnd.locale).locale
         return Response(
             ("\ufeff" + exports.to_csv(table, locale)).encode("utf-8"),
@@ -422,6 +426,7 @@ class ResultPages(Controller):
             round_id=rnd.id,
             target="export:json",
         )
+        use.results_exported(store.db(), rnd, by=coordinator)
         return Response(
             msgspec.json.encode(exported),
             media_type=MediaType.JSON,
