@@ -282,7 +282,7 @@ def test_invite_many_from_a_list_shows_every_link_and_a_csv(
     # The next view of the page no longer has them, and nothing can fetch them again.
     assert links[0] not in coordinator.client.get(f"/rounds/{round_id}").text
     assert coordinator.client.get(f"/rounds/{round_id}/new-links.csv").status_code == 404
-    assert 'href="/rounds/{}#respondents"'.format(round_id) in page  # "Done" is a plain link
+    assert f'href="/rounds/{round_id}#respondents"' in page  # "Done" is a plain link
     for link in links:
         assert link.rsplit("/r/", 1)[1] not in str(coordinator.rows("SELECT * FROM respondents"))
 

@@ -10,7 +10,7 @@ import base64
 import secrets
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import Provide
 from litestar.enums import RequestEncodingType
@@ -616,7 +616,10 @@ def links_shown(
         name="links",
         title=t("Personal link"),
         headers=[t("Name"), t("E-mail"), t("Role"), t("Personal link")],
-        rows=[[e["name"], e["email"], e["role"], e["link"]] for e in links],
+        rows=[
+            [i.respondent.record.name, i.respondent.record.email, i.respondent.role_title, i.link]
+            for i in invitations
+        ],
     )
     # The same CSV as the result exports: a byte-order mark for spreadsheet programs, and
     # names that look like formulas are defused. A download link is navigation, which the
