@@ -121,9 +121,20 @@ def test_coordinator_pages_fit_and_work(
     assert page.evaluate("() => navigator.clipboard.readText()") == first
     no_sideways_scroll(page, "round with new links")
     check(page, f"coord-{viewport}-round-links")
+    # The CSV is a data: URL in this very page (the links are kept nowhere on the server);
+    # the CSP lets the download through, since a download link is navigation.
     with page.expect_download() as download:
         page.get_by_role("link", name="Last ned som CSV").click()
-    assert first in download.value.path().read_text(encoding="utf-8-sig")
+    assert download.value.suggested_filename.startswith("kompass-links-round-")
+    saved = download.value.path().read_text(encoding="utf-8-sig")
+    assert all(links.nth(i).input_value() in saved for i in range(6))
+    done = page.get_by_role("link", name="Ferdig: skjul lenkene")
+    expect(done).to_have_attribute("href", re.compile(r"^/rounds/\d+#respondents$"))
+    # A reload sends the same form again: refused, nobody invited twice.
+    page.reload()
+    expect(page.locator("#bulk-error")).to_contain_text("Skjemaet er allerede sendt")
+    expect(page.locator(".links-list")).to_have_count(0)
+    expect(page.locator("#respondents tbody tr")).to_have_count(6)
 
     # Bad rows: every one named, nothing saved, the list kept.
     page.get_by_label("Lim inn en liste").fill(
@@ -140,7 +151,6 @@ def test_coordinator_pages_fit_and_work(
 
     # The round page without the links: coverage, respondents, reminders.
     page.goto(page.url.split("#")[0].replace("/respondents/bulk", ""))
-    page.get_by_role("button", name="Ferdig: skjul lenkene").click()
     expect(page.locator(".links-list")).to_have_count(0)
     expect(page.locator("#coverage")).to_contain_text("Dekning per hovedområde")
     no_sideways_scroll(page, "round")

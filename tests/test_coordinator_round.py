@@ -4,6 +4,7 @@ confirmation and reopening until export, role names and languages, the favicon."
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import re
@@ -45,6 +46,13 @@ class Coordinator:
         return self.client.post(
             path, data={**(data or {}), "_csrf_token": self.csrf}, follow_redirects=False, **kwargs
         )
+
+    def batch(self, round_id: int) -> str:
+        """The one-time id the round page puts in its forms that make links."""
+        page = self.client.get(f"/rounds/{round_id}").text
+        found = re.search(r'name="batch" value="([^"]+)"', page)
+        assert found, page
+        return found.group(1)
 
     def round(self, *, opened: bool = True, **coverage: int) -> int:
         body = {"name": "Runde", "questionnaire": "example-1.0", **coverage}
@@ -231,20 +239,27 @@ def test_invite_many_from_a_list_shows_every_link_and_a_csv(
 ) -> None:
     round_id = coordinator.round()
     filename, content = UPLOADS[kind]
+    batch = coordinator.batch(round_id)
+    nb = {"Accept-Language": "nb"}
     if filename == "paste":
         response = coordinator.page(
             f"/rounds/{round_id}/respondents/bulk",
-            {"people": content.decode()},
+            {"people": content.decode(), "batch": batch},
             files={"file": ("", b"")},
+            headers=nb,
         )
     else:
         response = coordinator.page(
-            f"/rounds/{round_id}/respondents/bulk", files={"file": (filename, content)}
+            f"/rounds/{round_id}/respondents/bulk",
+            {"batch": batch},
+            files={"file": (filename, content)},
+            headers=nb,
         )
-    assert response.status_code == 303, response.text
+    # The links are in this response itself: no redirect, nothing kept for a later page.
+    assert response.status_code == 200, response.text
     stored = coordinator.rows("SELECT name, email, role FROM respondents ORDER BY id")
     assert stored == [(n, e, r) for (n, e, _), r in zip(PEOPLE, ROLES, strict=True)]
-    page = coordinator.client.get(f"/rounds/{round_id}", headers={"Accept-Language": "nb"}).text
+    page = response.text
     links = re.findall(r'id="link-\d+" readonly value="([^"]+)"', page)
     assert len(links) == 4
     assert len(set(links)) == 4
@@ -255,10 +270,7 @@ def test_invite_many_from_a_list_shows_every_link_and_a_csv(
     for link in links:
         token = link.rsplit("/r/", 1)[1]
         assert coordinator.client.get(f"/api/v1/respond/{token}").status_code == 200
-    download = coordinator.client.get(f"/rounds/{round_id}/new-links.csv")
-    assert download.status_code == 200
-    assert download.headers["content-type"].startswith("text/csv")
-    table = list(csv.reader(io.StringIO(download.text.lstrip("\ufeff"))))
+    table = _csv_of(page, round_id)
     assert table[0] == ["Navn", "E-post", "Rolle", "Personlig lenke"]
     assert [row[3] for row in table[1:]] == links
     assert [row[2] for row in table[1:]] == [
@@ -267,12 +279,63 @@ def test_invite_many_from_a_list_shows_every_link_and_a_csv(
         "Kommunedirektør",
         "Enhetsleder",
     ]
-    # Once the coordinator is done, the links are gone for good (only hashes are stored).
-    assert coordinator.page(f"/rounds/{round_id}/new-links/forget").status_code == 303
-    assert coordinator.client.get(f"/rounds/{round_id}/new-links.csv").status_code == 404
+    # The next view of the page no longer has them, and nothing can fetch them again.
     assert links[0] not in coordinator.client.get(f"/rounds/{round_id}").text
+    assert coordinator.client.get(f"/rounds/{round_id}/new-links.csv").status_code == 404
+    assert f'href="/rounds/{round_id}#respondents"' in page  # "Done" is a plain link
     for link in links:
         assert link.rsplit("/r/", 1)[1] not in str(coordinator.rows("SELECT * FROM respondents"))
+
+
+def _csv_of(page: str, round_id: int) -> list[list[str]]:
+    """The mail-merge CSV offered in ``page`` as a data: URL download."""
+    found = re.search(
+        r'<a class="button" href="data:text/csv;charset=utf-8;base64,([A-Za-z0-9+/=]+)"'
+        rf' download="kompass-links-round-{round_id}.csv">',
+        page,
+    )
+    assert found, page
+    text = base64.b64decode(found.group(1)).decode("utf-8")
+    assert text.startswith("\ufeff")  # a byte-order mark for spreadsheet programs
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+@pytest.mark.parametrize(
+    ("locale", "message"),
+    [
+        ("nb", "Skjemaet er allerede sendt"),
+        ("sv", "Formuläret har redan skickats"),
+        ("en", "This form was already sent"),
+    ],
+)
+def test_a_resent_bulk_form_invites_nobody_twice(
+    coordinator: Coordinator, locale: str, message: str
+) -> None:
+    round_id = coordinator.round()
+    form = {"people": "Kari;kari@fjellbygd.no;mayor", "batch": coordinator.batch(round_id)}
+    sent = coordinator.page(f"/rounds/{round_id}/respondents/bulk", form, files={"file": ("", b"")})
+    assert sent.status_code == 200, sent.text
+    assert coordinator.respondents() == 1
+    for resent_form in (form, {**form, "batch": ""}, {"people": form["people"]}):
+        again = coordinator.page(
+            f"/rounds/{round_id}/respondents/bulk",
+            resent_form,
+            files={"file": ("", b"")},
+            headers={"Accept-Language": locale},
+        )
+        assert again.status_code == 409
+        assert message in again.text
+        assert 'id="bulk-error"' in again.text
+        assert 'class="links-list"' not in again.text
+        assert coordinator.respondents() == 1
+    # A fresh page gives a fresh id, which works once.
+    fresh = {"people": "Ola;ola@fjellbygd.no;mayor", "batch": coordinator.batch(round_id)}
+    assert fresh["batch"] != form["batch"]
+    made = coordinator.page(
+        f"/rounds/{round_id}/respondents/bulk", fresh, files={"file": ("", b"")}
+    )
+    assert made.status_code == 200
+    assert coordinator.respondents() == 2
 
 
 BAD_LISTS = [
@@ -300,7 +363,7 @@ def test_bad_rows_are_each_named_and_nothing_is_created(
     round_id = coordinator.round()
     response = coordinator.page(
         f"/rounds/{round_id}/respondents/bulk",
-        {"people": text},
+        {"people": text, "batch": coordinator.batch(round_id)},
         files={"file": ("", b"")},
         headers={"Accept-Language": "nb"},
     )
@@ -344,6 +407,7 @@ def test_unreadable_files_are_refused_plainly(
     round_id = coordinator.round()
     response = coordinator.page(
         f"/rounds/{round_id}/respondents/bulk",
+        {"batch": coordinator.batch(round_id)},
         files={"file": (filename, content)},
         headers={"Accept-Language": "en"},
     )
@@ -448,11 +512,20 @@ def test_reminders_go_to_those_not_finished(
         invitations = len(inbox.messages)
         assert invitations == 3
         if via == "page":
-            response = c.page(
-                f"/rounds/{round_id}/remind", {"new_links": "yes"} if new_links else {}
-            )
-            assert response.status_code == 303
-            page = client.get(f"/rounds/{round_id}", headers={"Accept-Language": "nb"}).text
+            form = {"batch": c.batch(round_id), **({"new_links": "yes"} if new_links else {})}
+            nb = {"Accept-Language": "nb"}
+            response = c.page(f"/rounds/{round_id}/remind", form, headers=nb)
+            if new_links:  # shown in this response only, kept nowhere
+                assert response.status_code == 200
+                page = response.text
+                assert "kompass-links-round-" in page
+            else:
+                assert response.status_code == 303
+                page = client.get(f"/rounds/{round_id}", headers=nb).text
+            # Sending the same form again reminds nobody twice.
+            again = c.page(f"/rounds/{round_id}/remind", form, headers=nb)
+            assert again.status_code == 409
+            assert "Skjemaet er allerede sendt" in again.text
             assert "En påminnelse ble sendt på e-post til 1 person." in page
             assert "Uten e-postadresse (minn dem på selv): Uten." in page
             shown = re.findall(r'id="link-\d+" readonly value="([^"]+)"', page)
@@ -621,10 +694,12 @@ def test_links_csv_defuses_formulas(coordinator: Coordinator) -> None:
     round_id = coordinator.round()
     response = coordinator.page(
         f"/rounds/{round_id}/respondents/bulk",
-        {"people": '=HYPERLINK("http://evil");eva@fjellbygd.no;mayor'},
+        {
+            "people": '=HYPERLINK("http://evil");eva@fjellbygd.no;mayor',
+            "batch": coordinator.batch(round_id),
+        },
         files={"file": ("", b"")},
     )
-    assert response.status_code == 303, response.text
-    download = coordinator.client.get(f"/rounds/{round_id}/new-links.csv").text
-    row = list(csv.reader(io.StringIO(download.lstrip("\ufeff"))))[1]
+    assert response.status_code == 200, response.text
+    row = _csv_of(response.text, round_id)[1]
     assert row[0] == '\'=HYPERLINK("http://evil")'

@@ -323,6 +323,28 @@ def test_no_plain_token_is_kept_server_side_after_invitation(
     assert token.group(1).encode() not in kept()
     assert 'id="new-link"' not in client.get(f"/rounds/{round_id}").text
 
+    # A bulk invitation shows its links in its own response; after it, nothing holds them.
+    round_page = client.get(f"/rounds/{round_id}").text
+    batch = re.search(r'name="batch" value="([^"]+)"', round_page)
+    assert batch is not None
+    bulk = client.post(
+        f"/rounds/{round_id}/respondents/bulk",
+        data={
+            "people": "Ola;ola@fjellbygd.no;mayor\nEva;eva@fjellbygd.no;mayor",
+            "batch": batch.group(1),
+            "_csrf_token": csrf,
+        },
+        files={"file": ("", b"")},
+        follow_redirects=False,
+    )
+    assert bulk.status_code == 200, bulk.text
+    tokens = re.findall(r'id="link-\d+" readonly value="[^"]*/r/([^"]+)"', bulk.text)
+    assert len(tokens) == 2
+    after = kept()
+    for bulk_token in tokens:
+        assert bulk_token.encode() not in after
+        assert bulk_token not in client.get(f"/rounds/{round_id}").text
+
 
 def test_tokens_are_redacted_in_every_log_line(tmp_path: Path, example_dir: Path) -> None:
     env = server_env(tmp_path, example_dir, KOMPASS_LOG_LEVEL="DEBUG")

@@ -6,9 +6,11 @@ Only HTTP lives here: forms in, templates and redirects out. The use cases are
 
 from __future__ import annotations
 
+import base64
+import secrets
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import Provide
 from litestar.enums import RequestEncodingType
@@ -21,6 +23,7 @@ from service.domain.assignment import CoverageSettings
 from service.domain.evidence import ReviewState
 from service.domain.rounds import InvalidRows, check_coverage
 from service.errors import InvalidInput, KompassError, NotFound
+from service.i18n import N_, Translator
 from service.invitees import MAX_BYTES, rows_from_file, rows_from_text
 from service.mailer import smtp_configured
 from service.report import exports
@@ -59,7 +62,6 @@ class CoordinatorPages(Controller):
         locale = request_translator(request, rnd.locale).locale
         rows = use.respondent_progress(db, catalog, rnd, locale, answers_now)
         t = request_translator(request, rnd.locale)
-        batch = request.session.get(NEW_LINKS) if request.session else None
         reminded = request.session.get(REMINDED) if request.session else None
         if isinstance(reminded, dict) and reminded.get("round") == rnd.id:
             request.set_session({k: v for k, v in request.session.items() if k != REMINDED})
@@ -79,9 +81,9 @@ class CoordinatorPages(Controller):
             },
             "area_titles": {a.number: q.text(a.title, locale) for a in q.areas},
             "short_reason": lambda reason: labels.short_reason(t, reason),
-            "new_links": batch
-            if isinstance(batch, dict) and batch.get("round") == rnd.id
-            else None,
+            "new_links": None,
+            # A fresh one-time id per rendering of the forms that make links (see claim_batch).
+            "batch": secrets.token_urlsafe(16),
             "reminded": reminded,
             "not_finished": sum(1 for r in rows if not r.record.revoked and r.complete < r.total),
             "form": {},
@@ -349,7 +351,7 @@ class CoordinatorPages(Controller):
     @post(
         "/{round_id:int}/respondents/bulk",
         sync_to_thread=True,
-        status_code=303,
+        status_code=200,
         request_max_body_size=MAX_BYTES + 64 * 1024,
     )
     def invite_many(
@@ -361,12 +363,34 @@ class CoordinatorPages(Controller):
         coordinator: SignedIn,
         round_id: FromPath[int],
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
-    ) -> Template | Redirect:
-        """Invite everyone on a pasted or uploaded list; all new links are shown together."""
+    ) -> Template:
+        """Invite everyone on a pasted or uploaded list; all new links are shown together.
+
+        The links appear in this response only (with their CSV), never stored on the server;
+        the form's one-time ``batch`` id keeps a reload from inviting the list twice.
+        """
         rnd = round_of(store, coordinator, round_id)
         pasted = data.get("people")
         upload = data.get("file")
         t = request_translator(request, rnd.locale)
+
+        def refused(status_code: int, message: str, problems: list[Any]) -> Template:
+            return self._page(
+                request,
+                store,
+                catalog,
+                settings,
+                coordinator,
+                rnd,
+                status_code=status_code,
+                bulk_error=message,
+                row_problems=[(p.row, t(p.message, **p.params)) for p in problems],
+                form={"people": pasted if isinstance(pasted, str) else ""},
+            )
+
+        batch = data.get("batch")
+        if not claimable(request, batch):
+            return refused(409, t(BATCH_USED), [])
         try:
             if isinstance(upload, UploadFile) and upload.filename:
                 rows = rows_from_file(upload.filename, upload.file.read(MAX_BYTES + 1))
@@ -375,64 +399,17 @@ class CoordinatorPages(Controller):
             invitations = use.invite_many(store.db(), catalog, settings, rnd, rows, by=coordinator)
         except KompassError as exc:
             problems = exc.problems if isinstance(exc, InvalidRows) else []
-            return self._page(
-                request,
-                store,
-                catalog,
-                settings,
-                coordinator,
-                rnd,
-                status_code=400,
-                bulk_error=t(exc.message, **exc.params),
-                row_problems=[(p.row, t(p.message, **p.params)) for p in problems],
-                form={"people": pasted if isinstance(pasted, str) else ""},
-            )
-        return show_links(request, rnd, invitations)
-
-    @get("/{round_id:int}/new-links.csv", sync_to_thread=True)
-    def new_links_csv(
-        self,
-        request: Request[Any, Any, Any],
-        store: StoreDep,
-        coordinator: SignedIn,
-        round_id: FromPath[int],
-    ) -> Response[str]:
-        """The links of the latest batch as CSV for a mail merge (from this session only)."""
-        rnd = round_of(store, coordinator, round_id)
-        batch = request.session.get(NEW_LINKS) if request.session else None
-        if not (isinstance(batch, dict) and batch.get("round") == rnd.id):
-            raise NotFound("These links are no longer available. Give the people a new link.")
-        t = request_translator(request, rnd.locale)
-        table = exports.Table(
-            name="links",
-            title=t("Personal link"),
-            headers=[t("Name"), t("E-mail"), t("Role"), t("Personal link")],
-            rows=[[e["name"], e["email"], e["role"], e["link"]] for e in batch["links"]],
+            return refused(400, t(exc.message, **exc.params), problems)
+        claim(request, str(batch))
+        return self._page(
+            request,
+            store,
+            catalog,
+            settings,
+            coordinator,
+            rnd,
+            new_links=links_shown(t, rnd, invitations),
         )
-        return Response(
-            # The same CSV as the result exports: a byte-order mark for spreadsheet programs,
-            # and names that look like formulas are defused.
-            "\ufeff" + exports.to_csv(table),
-            media_type="text/csv; charset=utf-8",
-            headers={
-                "Content-Disposition": f'attachment; filename="kompass-links-round-{rnd.id}.csv"',
-                "Cache-Control": "no-store",
-            },
-        )
-
-    @post("/{round_id:int}/new-links/forget", sync_to_thread=True, status_code=303)
-    def forget_links(
-        self,
-        request: Request[Any, Any, Any],
-        store: StoreDep,
-        coordinator: SignedIn,
-        round_id: FromPath[int],
-    ) -> Redirect:
-        """Drop the shown links from the session once the coordinator has sent or saved them."""
-        round_of(store, coordinator, round_id)
-        if request.session:
-            request.set_session({k: v for k, v in request.session.items() if k != NEW_LINKS})
-        return Redirect(f"/rounds/{round_id}#respondents", status_code=303)
 
     @post("/{round_id:int}/remind", sync_to_thread=True, status_code=303)
     def remind(
@@ -444,9 +421,18 @@ class CoordinatorPages(Controller):
         coordinator: SignedIn,
         round_id: FromPath[int],
         data: Form,
-    ) -> Redirect:
-        """E-mail a reminder to everyone not finished (optionally with new links)."""
+    ) -> Redirect | Template:
+        """E-mail a reminder to everyone not finished (optionally with new links).
+
+        New links are shown in this response only, like a bulk invitation's.
+        """
         rnd = round_of(store, coordinator, round_id)
+        t = request_translator(request, rnd.locale)
+        batch = data.get("batch")
+        if not claimable(request, batch):
+            return self._page(
+                request, store, catalog, settings, coordinator, rnd, 409, error=t(BATCH_USED)
+            )
         done = use.remind(
             store.db(),
             catalog,
@@ -455,15 +441,25 @@ class CoordinatorPages(Controller):
             by=coordinator,
             new_links=data.get("new_links") == "yes",
         )
+        claim(request, str(batch))
         summary = {
             "round": rnd.id,
             "sent": len(done.sent),
             "failed": len(done.failed),
             "no_email": [p.record.name or f"#{p.record.id}" for p in done.no_email],
         }
-        request.set_session({**(request.session or {}), REMINDED: summary})
         if done.links:
-            return show_links(request, rnd, done.links)
+            return self._page(
+                request,
+                store,
+                catalog,
+                settings,
+                coordinator,
+                rnd,
+                reminded=summary,
+                new_links=links_shown(t, rnd, done.links),
+            )
+        request.set_session({**(request.session or {}), REMINDED: summary})
         return Redirect(f"/rounds/{round_id}#reminders", status_code=303)
 
     @post("/{round_id:int}/coverage", sync_to_thread=True, status_code=303)
@@ -545,7 +541,12 @@ class CoordinatorPages(Controller):
         )
 
 
-NEW_LINKS = "new_links"
+USED_BATCHES = "used_batches"
+MAX_USED_BATCHES = 50
+BATCH_USED = N_(
+    "This form was already sent, so nothing was done again. The links it made were shown"
+    " only once; if one is lost, use “New link” for that person."
+)
 REMINDED = "reminded"
 LANG_ORDER = ["nb", "sv", "en"]
 
@@ -575,27 +576,57 @@ def show_link_once(
     return redirect
 
 
-def show_links(
-    request: Request[Any, Any, Any], rnd: rounds.Round, invitations: list[use.Invitation]
-) -> Redirect:
-    """Keep a batch of new links in this session (server-side) for the page and the CSV.
+def claimable(request: Request[Any, Any, Any], batch: object) -> bool:
+    """Whether ``batch`` is a one-time form id this session has not used yet."""
+    if not isinstance(batch, str) or not 8 <= len(batch) <= 64:
+        return False
+    used = request.session.get(USED_BATCHES) if request.session else None
+    return not (isinstance(used, list) and batch in used)
 
-    They stay until the coordinator says they are done or a new batch replaces them; the
-    database keeps only each link's hash, so after that only "new link" helps.
+
+def claim(request: Request[Any, Any, Any], batch: str) -> None:
+    """Remember ``batch`` as used (only the ids, never the links; the newest few)."""
+    used = request.session.get(USED_BATCHES) if request.session else None
+    kept = [b for b in used if isinstance(b, str)] if isinstance(used, list) else []
+    request.set_session(
+        {**(request.session or {}), USED_BATCHES: [*kept, batch][-MAX_USED_BATCHES:]}
+    )
+
+
+def links_shown(
+    t: Translator, rnd: rounds.Round, invitations: list[use.Invitation]
+) -> dict[str, Any]:
+    """A batch of new links for this one response: the list and its CSV as a data: URL.
+
+    Nothing of it is kept: the database holds only each link's hash, and the session never
+    sees the links, so after this page only "New link" helps.
     """
-    entry = {
-        "round": rnd.id,
-        "links": [
-            {
-                "respondent": i.respondent.record.id,
-                "name": i.respondent.record.name,
-                "email": i.respondent.record.email,
-                "role": i.respondent.role_title,
-                "link": i.link,
-                "emailed": i.emailed,
-            }
+    links = [
+        {
+            "respondent": i.respondent.record.id,
+            "name": i.respondent.record.name,
+            "email": i.respondent.record.email,
+            "role": i.respondent.role_title,
+            "link": i.link,
+            "emailed": i.emailed,
+        }
+        for i in invitations
+    ]
+    table = exports.Table(
+        name="links",
+        title=t("Personal link"),
+        headers=[t("Name"), t("E-mail"), t("Role"), t("Personal link")],
+        rows=[
+            [i.respondent.record.name, i.respondent.record.email, i.respondent.role_title, i.link]
             for i in invitations
         ],
+    )
+    # The same CSV as the result exports: a byte-order mark for spreadsheet programs, and
+    # names that look like formulas are defused. A download link is navigation, which the
+    # CSP does not restrict, so no server round trip (and no stored copy) is needed.
+    csv_bytes = ("\ufeff" + exports.to_csv(table)).encode()
+    return {
+        "links": links,
+        "csv_name": f"kompass-links-round-{rnd.id}.csv",
+        "csv_url": "data:text/csv;charset=utf-8;base64," + base64.b64encode(csv_bytes).decode(),
     }
-    request.set_session({**(request.session or {}), NEW_LINKS: entry})
-    return Redirect(f"/rounds/{rnd.id}#new-links", status_code=303)
