@@ -14,13 +14,14 @@ from service.domain.assessment import Assessment
 from service.domain.benchmarks import FigureKind
 from service.domain.evidence import EvidenceRecord
 from service.domain.findings import Finding
-from service.domain.gaps import Gap
-from service.domain.plan import AreaView, MeasureStatus, suggest, view
+from service.domain.plan import AreaView, suggest, view
 from service.domain.questionnaire import Area, Questionnaire
 from service.domain.scoring import AreaResult
-from service.i18n import N_, Translator
-from service.labels import POSITION, finding, reason
+from service.i18n import Translator
+from service.labels import POSITION, finding
 from service.report import charts
+from service.report.context import Ctx
+from service.report.plan_rows import plan_rows
 from service.report.rows import (
     AreaBrief,
     AreaSection,
@@ -31,10 +32,6 @@ from service.report.rows import (
     Figure,
     FindingItem,
     FocusRow,
-    GapRow,
-    PlanAreaRow,
-    PlanGroupRow,
-    PlanMeasureRow,
     ReportModel,
     SubquestionRow,
 )
@@ -44,13 +41,6 @@ TOP_GAINS = 5  # the first screen's "largest gains"
 GAPS_PER_AREA = 5
 TOP_DISAGREEMENTS = 10  # summarised on the page and in the report; the full list on request
 STRONGEST = 3
-
-STATUS = {
-    MeasureStatus.PROPOSED: N_("proposed"),
-    MeasureStatus.STARTED: N_("started"),
-    MeasureStatus.DONE: N_("done"),
-    MeasureStatus.DROPPED: N_("dropped"),
-}
 
 
 MIN_RADAR_AXES = 3
@@ -140,39 +130,7 @@ def _evidence_rows(
     return evidence_rows
 
 
-class _Ctx:
-    """What every step of :func:`build` needs: the questionnaire, the translator, question texts."""
-
-    def __init__(self, q: Questionnaire, result: Assessment, t: Translator) -> None:
-        self.q = q
-        self.result = result
-        self.t = t
-        self.loc = t.locale
-        self.questions = {ind.id: q.text(ind.question, self.loc) for _, _, ind in q.indicators()}
-        self.area_titles = [f"{a.number} {q.text(a.title, self.loc)}" for a in q.areas]
-        # Area numbers as the questionnaire gives them; nothing assumes 1..n.
-        self.area_numbers = [a.number for a in q.areas]
-
-    def num(self, value: float | None) -> str:
-        """A number, or "unknown"."""
-        return self.t("unknown") if value is None else self.t.number(value)
-
-    def gap_row(self, g: Gap) -> GapRow:
-        """A gap as the tables list it."""
-        t = self.t
-        return GapRow(
-            rank=g.rank,
-            indicator=g.indicator,
-            area=g.area,
-            question=self.questions[g.indicator],
-            gain=t.number(g.next_step_gain),
-            full=t.number(g.full_gain),
-            documentation=t.number(g.documentation_gain),
-            reason=reason(t, g.reason),
-        )
-
-
-def _subquestion_rows(ctx: _Ctx, area: Area) -> list[SubquestionRow]:
+def _subquestion_rows(ctx: Ctx, area: Area) -> list[SubquestionRow]:
     t, q = ctx.t, ctx.q
     by_id = {r.id: r for r in ctx.result.score.subquestions}
     rows = []
@@ -193,7 +151,7 @@ def _subquestion_rows(ctx: _Ctx, area: Area) -> list[SubquestionRow]:
     return rows
 
 
-def _area_findings(ctx: _Ctx, area: Area) -> dict[str, list[FindingItem]]:
+def _area_findings(ctx: Ctx, area: Area) -> dict[str, list[FindingItem]]:
     by_id = {r.id: r for r in ctx.result.score.indicators}
     grouped: dict[str, list[FindingItem]] = {f.value: [] for f in Finding}
     for sq in area.subquestions:
@@ -206,7 +164,7 @@ def _area_findings(ctx: _Ctx, area: Area) -> dict[str, list[FindingItem]]:
     return grouped
 
 
-def _area_chart(ctx: _Ctx, area: Area) -> str:
+def _area_chart(ctx: Ctx, area: Area) -> str:
     t, q = ctx.t, ctx.q
     by_id = {r.id: r for r in ctx.result.score.subquestions}
     return charts.bar_chart(
@@ -232,7 +190,7 @@ def _area_chart(ctx: _Ctx, area: Area) -> str:
     )
 
 
-def _area_sections(ctx: _Ctx, answers: AnswerSet) -> list[AreaSection]:
+def _area_sections(ctx: Ctx, answers: AnswerSet) -> list[AreaSection]:
     t, q, result = ctx.t, ctx.q, ctx.result
     comments = _comments(q, answers, t)
     sections = []
@@ -262,7 +220,7 @@ def _area_sections(ctx: _Ctx, answers: AnswerSet) -> list[AreaSection]:
     return sections
 
 
-def _area_series(ctx: _Ctx) -> list[charts.Series]:
+def _area_series(ctx: Ctx) -> list[charts.Series]:
     """Claimed and documented points per area, then earlier rounds and reference figures."""
     t, s, result = ctx.t, ctx.result.score, ctx.result
     series = [
@@ -282,7 +240,7 @@ def _area_series(ctx: _Ctx) -> list[charts.Series]:
     return series
 
 
-def _area_charts(ctx: _Ctx) -> tuple[str, str]:
+def _area_charts(ctx: Ctx) -> tuple[str, str]:
     """The radar (with three areas or more) and the bars of all focus areas."""
     t, s = ctx.t, ctx.result.score
     top = t.number(max((a.max_points for a in s.areas), default=0), 0)
@@ -323,7 +281,7 @@ def _area_charts(ctx: _Ctx) -> tuple[str, str]:
     return radar, bars
 
 
-def _gauge(ctx: _Ctx) -> str:
+def _gauge(ctx: Ctx) -> str:
     t, s, result, loc = ctx.t, ctx.result.score, ctx.result, ctx.loc
     band = next((c.band for c in result.benchmarks if c.band), None)
     markers = [
@@ -351,7 +309,7 @@ def _gauge(ctx: _Ctx) -> str:
     )
 
 
-def _disagreements(ctx: _Ctx) -> tuple[list[DisagreementRow], list[DisagreementRow]]:
+def _disagreements(ctx: Ctx) -> tuple[list[DisagreementRow], list[DisagreementRow]]:
     """Respondents far apart on an indicator, and roles far apart."""
     t, q, result = ctx.t, ctx.q, ctx.result
     roles = {r.id: q.text(r.title, ctx.loc) for r in q.roles}
@@ -381,7 +339,7 @@ def _disagreements(ctx: _Ctx) -> tuple[list[DisagreementRow], list[DisagreementR
     return spread, by_role
 
 
-def _focus(ctx: _Ctx) -> list[FocusRow]:
+def _focus(ctx: Ctx) -> list[FocusRow]:
     t = ctx.t
     titles = {a.number: ctx.q.text(a.title, ctx.loc) for a in ctx.q.areas}
     return [
@@ -397,101 +355,8 @@ def _focus(ctx: _Ctx) -> list[FocusRow]:
     ]
 
 
-def _next_step(ctx: _Ctx, g: Gap | None) -> str:
-    """The concrete next step of a gap in the words of the level descriptors."""
-    t, q = ctx.t, ctx.q
-    if g is None:
-        return ""
-    if g.next_step is None or g.next_step_from is None:
-        return t("Document it: add the evidence and have it accepted.")
-    dim = next((d for d in q.dimensions if d.id is g.next_step), None)
-    if dim is None:
-        return reason(t, g.reason)
-    top = len(q.scale) - 1
-    low = min(int(g.next_step_from), top)
-    high = min(low + 1, top)
-    return t(
-        "%(dimension)s: from “%(from)s” to “%(to)s”",
-        dimension=q.text(dim.title, ctx.loc),
-        **{"from": q.text(dim.descriptors.get(low, {}), ctx.loc)},
-        to=q.text(dim.descriptors.get(high, {}), ctx.loc),
-    )
-
-
-def _plan_rows(ctx: _Ctx, areas: list[AreaView]) -> list[PlanAreaRow]:
-    t, q = ctx.t, ctx.q
-    sq_titles = {sq.id: q.text(sq.title, ctx.loc) for a in q.areas for sq in a.subquestions}
-    area_titles = {a.number: q.text(a.title, ctx.loc) for a in q.areas}
-    indicators = {ind.id: ind for _, _, ind in q.indicators()}
-    gaps = {g.indicator: g for g in ctx.result.gaps}
-    out = []
-    for av in areas:
-        groups = []
-        for gv in av.groups:
-            measures = []
-            for mv in gv.measures:
-                m = mv.measure
-                first = indicators.get(m.indicators[0]) if m.indicators else None
-                text = m.text.strip() or (
-                    q.text(first.measure, ctx.loc) or ctx.questions[first.id] if first else ""
-                )
-                measures.append(
-                    PlanMeasureRow(
-                        id=m.id,
-                        text=text,
-                        indicators=", ".join(m.indicators),
-                        step=_next_step(ctx, gaps.get(m.indicators[0])) if m.indicators else "",
-                        gain=t.signed(mv.gain) if mv.gain else "",
-                        owner=m.owner,
-                        deadline=t.isodate(m.deadline) if m.deadline else "",
-                        status=t(STATUS[m.status]),
-                        status_key=m.status.value,
-                        delta=t.signed(mv.delta) if mv.delta is not None else "",
-                    )
-                )
-            groups.append(
-                PlanGroupRow(
-                    subquestion=gv.subquestion,
-                    title=sq_titles.get(gv.subquestion, ""),
-                    heading=t.ngettext(
-                        "%(id)s %(title)s – %(num)s measure, %(gain)s points",
-                        "%(id)s %(title)s – %(num)s measures, %(gain)s points",
-                        len(measures),
-                        id=gv.subquestion,
-                        title=sq_titles.get(gv.subquestion, ""),
-                        gain=t.signed(gv.gain),
-                    ),
-                    measures=measures,
-                )
-            )
-        points = next(a.points for a in ctx.result.score.areas if a.number == av.area)
-        bench = ctx.result.area_benchmarks.get(av.area)
-        out.append(
-            PlanAreaRow(
-                number=av.area,
-                title=area_titles.get(av.area, ""),
-                summary=(
-                    t(
-                        "%(points)s points (benchmark %(benchmark)s); the measures would gain %(gain)s points",
-                        points=t.number(points),
-                        benchmark=t.number(bench),
-                        gain=t.signed(av.gain),
-                    )
-                    if bench is not None
-                    else t(
-                        "%(points)s points; the measures would gain %(gain)s points",
-                        points=t.number(points),
-                        gain=t.signed(av.gain),
-                    )
-                ),
-                groups=groups,
-            )
-        )
-    return out
-
-
 def _disagreement_summary(
-    ctx: _Ctx, spread: list[DisagreementRow], by_role: list[DisagreementRow]
+    ctx: Ctx, spread: list[DisagreementRow], by_role: list[DisagreementRow]
 ) -> list[DisagreementGroup]:
     """The largest disagreements (levels apart or roles apart), grouped by area."""
     result = ctx.result
@@ -511,7 +376,7 @@ def _disagreement_summary(
     return groups
 
 
-def _briefs(ctx: _Ctx) -> tuple[list[AreaBrief], list[AreaBrief]]:
+def _briefs(ctx: Ctx) -> tuple[list[AreaBrief], list[AreaBrief]]:
     """The three strongest and three weakest areas, by share of the points they were scored on."""
     known = [a for a in ctx.result.score.areas if a.known_max_points > 0]
     titles = {a.number: ctx.q.text(a.title, ctx.loc) for a in ctx.q.areas}
@@ -548,7 +413,7 @@ def build(
     ``plan`` is the round's development plan as grouped by ``domain.plan.view``; without one,
     Kompass's suggestion is shown.
     """
-    ctx = _Ctx(q, result, t)
+    ctx = Ctx(q, result, t)
     if plan is None:
         plan = view(q, suggest(q, result), result.gaps, result.score)
     s = result.score
@@ -601,7 +466,7 @@ def build(
         weakest=weakest,
         disagreement_summary=_disagreement_summary(ctx, disagreements, role_gaps),
         disagreement_count=len(disagreements) + len(role_gaps),
-        plan=_plan_rows(ctx, plan),
+        plan=plan_rows(ctx, plan),
         plan_note=plan_note
         or t("Suggested by Kompass from the largest gaps; the coordinator can edit it."),
         band=band,

@@ -15,6 +15,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.stores.file import FileStore
 from litestar.template.config import TemplateConfig
+from litestar.types import ControllerRouterHandler
 
 from service import logs
 from service.i18n import compile_catalogs
@@ -33,6 +34,7 @@ from service.web import (
     auth,
     coordinator,
     errors,
+    invitations,
     limits,
     pages,
     privacy,
@@ -62,6 +64,34 @@ def _configure_jinja(engine: JinjaTemplateEngine) -> None:
     env.globals["zip"] = zip
 
 
+def route_handlers() -> list[ControllerRouterHandler]:
+    """Every page and API controller the app serves (a new static router for each app)."""
+    return [
+        pages.home,
+        pages.health,
+        pages.favicon,
+        auth.login_page,
+        auth.login,
+        auth.logout,
+        coordinator.CoordinatorPages,
+        invitations.InvitationPages,
+        account.AccountPages,
+        respond.RespondPages,
+        results.ResultPages,
+        audit.AuditPages,
+        privacy.PrivacyPages,
+        withdraw.WithdrawPages,
+        withdraw.WithdrawApi,
+        api.SessionApi,
+        api.CoordinatorApi,
+        api.RespondentApi,
+        assist.AssistPages,
+        assist.AssistApi,
+        assist.AssistCoordinatorApi,
+        create_static_files_router(path="/static", directories=[STATIC_DIR]),
+    ]
+
+
 def create_app(settings: Settings) -> Litestar:
     """Build the Kompass ASGI app: migrate the database, load questionnaires, wire routes."""
     logs.configure(settings.log_level, settings.log_format)
@@ -78,29 +108,7 @@ def create_app(settings: Settings) -> Litestar:
     prerender = Prerenderer(store, catalog, settings, renderer)
 
     return Litestar(
-        route_handlers=[
-            pages.home,
-            pages.health,
-            pages.favicon,
-            auth.login_page,
-            auth.login,
-            auth.logout,
-            coordinator.CoordinatorPages,
-            account.AccountPages,
-            respond.RespondPages,
-            results.ResultPages,
-            audit.AuditPages,
-            privacy.PrivacyPages,
-            withdraw.WithdrawPages,
-            withdraw.WithdrawApi,
-            api.SessionApi,
-            api.CoordinatorApi,
-            api.RespondentApi,
-            assist.AssistPages,
-            assist.AssistApi,
-            assist.AssistCoordinatorApi,
-            create_static_files_router(path="/static", directories=[STATIC_DIR]),
-        ],
+        route_handlers=route_handlers(),
         state=State(
             {
                 "settings": settings,

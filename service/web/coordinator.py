@@ -1,39 +1,33 @@
-"""Coordinator pages: rounds, invitations by role, evidence review, live provisional result.
+"""Coordinator pages: rounds, their life cycle, evidence review, the live provisional result.
 
 Only HTTP lives here: forms in, templates and redirects out. The use cases are
-``service.rounds``, which the JSON API calls too.
+``service.rounds``, which the JSON API calls too. Invitations are in ``web.invitations``.
 """
 
 from __future__ import annotations
 
-import base64
-import secrets
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import Provide
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, URLEncodedBody
+from litestar.params import FromPath, URLEncodedBody
 from litestar.response import File, Redirect, Template
 
-from service import labels, results
 from service import rounds as use
 from service.domain.assignment import CoverageSettings
 from service.domain.evidence import ReviewState
-from service.domain.rounds import InvalidRows, check_coverage
+from service.domain.rounds import check_coverage
 from service.errors import InvalidInput, KompassError, NotFound
-from service.i18n import N_, Translator
-from service.invitees import MAX_BYTES, rows_from_file, rows_from_text
-from service.mailer import smtp_configured
-from service.report import exports
-from service.settings import Settings
 from service.storage import accounts, evidence, respondents, rounds
 from service.storage.evidence_files import MEDIA_TYPES, path_for, with_extension
 from service.web import oneshot
 from service.web.auth import SignedIn, current_coordinator, round_of
 from service.web.context import render, request_translator
 from service.web.deps import CatalogDep, SettingsDep, StoreDep
+from service.web.round_page import (
+    LANG_ORDER,
+    round_page,
+)
 
 Form = URLEncodedBody[dict[str, str]]
 
@@ -45,64 +39,6 @@ class CoordinatorPages(Controller):
     include_in_schema = False
     # Litestar reads controller settings from class attributes.
     dependencies = {"coordinator": Provide(current_coordinator, sync_to_thread=True)}  # noqa: RUF012
-
-    def _page(
-        self,
-        request: Request[Any, Any, Any],
-        store: StoreDep,
-        catalog: CatalogDep,
-        settings: SettingsDep,
-        coordinator: SignedIn,
-        rnd: rounds.Round,
-        status_code: int = 200,
-        **extra: Any,
-    ) -> Template:
-        db = store.db()
-        q, answers_now, result = results.scored(db, catalog, rnd)
-        locale = request_translator(request, rnd.locale).locale
-        rows = use.respondent_progress(db, catalog, rnd, locale, answers_now)
-        t = request_translator(request, rnd.locale)
-        reminded = request.session.get(REMINDED) if request.session else None
-        if isinstance(reminded, dict) and reminded.get("round") == rnd.id:
-            request.set_session({k: v for k, v in request.session.items() if k != REMINDED})
-        else:
-            reminded = None
-        context: dict[str, Any] = {
-            "round": rnd,
-            "q": q,
-            "municipality": accounts.get_municipality(db, coordinator.municipality_id),
-            "coordinator": coordinator,
-            "rows": rows,
-            "progress": use.role_progress(q, rows, locale),
-            "roles": use.role_titles(q, locale),
-            "coverage": use.round_coverage(db, catalog, rnd),
-            "indicator_titles": {
-                ind.id: q.text(ind.question, locale) for _, _, ind in q.indicators()
-            },
-            "area_titles": {a.number: q.text(a.title, locale) for a in q.areas},
-            "short_reason": lambda reason: labels.short_reason(t, reason),
-            "new_links": None,
-            # A fresh one-time id per rendering of the forms that make links (see claim_batch).
-            "batch": secrets.token_urlsafe(16),
-            "reminded": reminded,
-            "not_finished": sum(1 for r in rows if not r.record.revoked and r.complete < r.total),
-            "form": {},
-            "row_problems": [],
-            "evidence": evidence.list_for_round(db, rnd.id),
-            "assessment": result,
-            "smtp": smtp_configured(settings),
-            "new_link": None,
-            "error": None,
-            "confirm_close": False,
-        }
-        context.update(extra)
-        return render(
-            request,
-            "coordinator/round.html",
-            status_code=status_code,
-            default_locale=rnd.locale,
-            **context,
-        )
 
     def _rounds_page(
         self,
@@ -203,7 +139,7 @@ class CoordinatorPages(Controller):
         new_link = None
         if shown is not None:
             new_link = (respondents.get(store.db(), rnd.id, shown[0]), shown[1])
-        page = self._page(request, store, catalog, settings, coordinator, rnd, new_link=new_link)
+        page = round_page(request, store, catalog, settings, coordinator, rnd, new_link=new_link)
         if oneshot.COOKIE in request.cookies:
             page.set_cookie(oneshot.expired_cookie(rnd.id))
         return page
@@ -228,7 +164,7 @@ class CoordinatorPages(Controller):
     ) -> Template:
         """Ask before closing: what closing means and that it can be undone until export."""
         rnd = round_of(store, coordinator, round_id)
-        return self._page(request, store, catalog, settings, coordinator, rnd, confirm_close=True)
+        return round_page(request, store, catalog, settings, coordinator, rnd, confirm_close=True)
 
     @post("/{round_id:int}/close", sync_to_thread=True, status_code=303)
     def close_round(
@@ -245,7 +181,7 @@ class CoordinatorPages(Controller):
         rnd = round_of(store, coordinator, round_id)
         if data.get("confirm") != "yes":
             t = request_translator(request, rnd.locale)
-            return self._page(
+            return round_page(
                 request,
                 store,
                 catalog,
@@ -266,233 +202,6 @@ class CoordinatorPages(Controller):
         """Undo closing, as long as the results have not been exported."""
         use.reopen_round(store.db(), round_of(store, coordinator, round_id), by=coordinator)
         return Redirect(f"/rounds/{round_id}", status_code=303)
-
-    @post("/{round_id:int}/respondents", sync_to_thread=True, status_code=303)
-    def invite(
-        self,
-        request: Request[Any, Any, Any],
-        store: StoreDep,
-        catalog: CatalogDep,
-        settings: SettingsDep,
-        coordinator: SignedIn,
-        round_id: FromPath[int],
-        data: Form,
-    ) -> Template | Redirect:
-        """Invite a respondent by role; show the personal link once (and e-mail it if configured)."""
-        rnd = round_of(store, coordinator, round_id)
-        try:
-            invitation = use.invite(
-                store.db(),
-                catalog,
-                settings,
-                rnd,
-                by=coordinator,
-                role=data.get("role", ""),
-                name=data.get("name", ""),
-                email=data.get("email", ""),
-            )
-        except KompassError as exc:
-            t = request_translator(request, rnd.locale)
-            return self._page(
-                request,
-                store,
-                catalog,
-                settings,
-                coordinator,
-                rnd,
-                status_code=400,
-                error=t(exc.message, **exc.params),
-            )
-        return show_link_once(settings, coordinator, rnd, invitation)
-
-    @post(
-        "/{round_id:int}/respondents/{respondent_id:int}/revoke",
-        sync_to_thread=True,
-        status_code=303,
-    )
-    def revoke(
-        self,
-        store: StoreDep,
-        catalog: CatalogDep,
-        coordinator: SignedIn,
-        round_id: FromPath[int],
-        respondent_id: FromPath[int],
-    ) -> Redirect:
-        """Withdraw a personal link."""
-        use.revoke(
-            store.db(),
-            catalog,
-            round_of(store, coordinator, round_id),
-            respondent_id,
-            by=coordinator,
-        )
-        return Redirect(f"/rounds/{round_id}#respondents", status_code=303)
-
-    @post(
-        "/{round_id:int}/respondents/{respondent_id:int}/reissue",
-        sync_to_thread=True,
-        status_code=303,
-    )
-    def reissue(
-        self,
-        request: Request[Any, Any, Any],
-        store: StoreDep,
-        catalog: CatalogDep,
-        settings: SettingsDep,
-        coordinator: SignedIn,
-        round_id: FromPath[int],
-        respondent_id: FromPath[int],
-    ) -> Redirect:
-        """Give a respondent a new link; the old one stops working."""
-        rnd = round_of(store, coordinator, round_id)
-        invitation = use.reissue(store.db(), catalog, settings, rnd, respondent_id, by=coordinator)
-        return show_link_once(settings, coordinator, rnd, invitation)
-
-    @post(
-        "/{round_id:int}/respondents/bulk",
-        sync_to_thread=True,
-        status_code=200,
-        request_max_body_size=MAX_BYTES + 64 * 1024,
-    )
-    def invite_many(
-        self,
-        request: Request[Any, Any, Any],
-        store: StoreDep,
-        catalog: CatalogDep,
-        settings: SettingsDep,
-        coordinator: SignedIn,
-        round_id: FromPath[int],
-        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
-    ) -> Template:
-        """Invite everyone on a pasted or uploaded list; all new links are shown together.
-
-        The links appear in this response only (with their CSV), never stored on the server;
-        the form's one-time ``batch`` id keeps a reload from inviting the list twice.
-        """
-        rnd = round_of(store, coordinator, round_id)
-        pasted = data.get("people")
-        upload = data.get("file")
-        t = request_translator(request, rnd.locale)
-
-        def refused(status_code: int, message: str, problems: list[Any]) -> Template:
-            return self._page(
-                request,
-                store,
-                catalog,
-                settings,
-                coordinator,
-                rnd,
-                status_code=status_code,
-                bulk_error=message,
-                row_problems=[(p.row, t(p.message, **p.params)) for p in problems],
-                form={"people": pasted if isinstance(pasted, str) else ""},
-            )
-
-        batch = data.get("batch")
-        if not claimable(request, batch):
-            return refused(409, t(BATCH_USED), [])
-        try:
-            if isinstance(upload, UploadFile) and upload.filename:
-                rows = rows_from_file(upload.filename, upload.file.read(MAX_BYTES + 1))
-            else:
-                rows = rows_from_text(pasted if isinstance(pasted, str) else "")
-            invitations = use.invite_many(store.db(), catalog, settings, rnd, rows, by=coordinator)
-        except KompassError as exc:
-            problems = exc.problems if isinstance(exc, InvalidRows) else []
-            return refused(400, t(exc.message, **exc.params), problems)
-        claim(request, str(batch))
-        return self._page(
-            request,
-            store,
-            catalog,
-            settings,
-            coordinator,
-            rnd,
-            new_links=links_shown(t, rnd, invitations),
-        )
-
-    @post("/{round_id:int}/remind", sync_to_thread=True, status_code=303)
-    def remind(
-        self,
-        request: Request[Any, Any, Any],
-        store: StoreDep,
-        catalog: CatalogDep,
-        settings: SettingsDep,
-        coordinator: SignedIn,
-        round_id: FromPath[int],
-        data: Form,
-    ) -> Redirect | Template:
-        """E-mail a reminder to everyone not finished (optionally with new links).
-
-        New links are shown in this response only, like a bulk invitation's.
-        """
-        rnd = round_of(store, coordinator, round_id)
-        t = request_translator(request, rnd.locale)
-        batch = data.get("batch")
-        if not claimable(request, batch):
-            return self._page(
-                request, store, catalog, settings, coordinator, rnd, 409, error=t(BATCH_USED)
-            )
-        done = use.remind(
-            store.db(),
-            catalog,
-            settings,
-            rnd,
-            by=coordinator,
-            new_links=data.get("new_links") == "yes",
-        )
-        claim(request, str(batch))
-        summary = {
-            "round": rnd.id,
-            "sent": len(done.sent),
-            "failed": len(done.failed),
-            "no_email": [p.record.name or f"#{p.record.id}" for p in done.no_email],
-        }
-        if done.links:
-            return self._page(
-                request,
-                store,
-                catalog,
-                settings,
-                coordinator,
-                rnd,
-                reminded=summary,
-                new_links=links_shown(t, rnd, done.links),
-            )
-        request.set_session({**(request.session or {}), REMINDED: summary})
-        return Redirect(f"/rounds/{round_id}#reminders", status_code=303)
-
-    @post("/{round_id:int}/coverage", sync_to_thread=True, status_code=303)
-    def set_coverage(
-        self,
-        request: Request[Any, Any, Any],
-        store: StoreDep,
-        catalog: CatalogDep,
-        settings: SettingsDep,
-        coordinator: SignedIn,
-        round_id: FromPath[int],
-        data: Form,
-    ) -> Redirect | Template:
-        """Change the round's coverage settings; the work is shared again."""
-        rnd = round_of(store, coordinator, round_id)
-        try:
-            coverage = check_coverage(
-                data.get("min_per_indicator"), data.get("max_per_person"), data.get("min_roles")
-            )
-            use.set_coverage(store.db(), catalog, rnd, coverage, by=coordinator)
-        except KompassError as exc:
-            t = request_translator(request, rnd.locale)
-            return self._page(
-                request,
-                store,
-                catalog,
-                settings,
-                coordinator,
-                rnd,
-                status_code=400,
-                coverage_error=t(exc.message, **exc.params),
-            )
-        return Redirect(f"/rounds/{round_id}#coverage", status_code=303)
 
     @post("/{round_id:int}/evidence/{evidence_id:int}/review", sync_to_thread=True, status_code=303)
     def review(
@@ -539,94 +248,3 @@ class CoordinatorPages(Controller):
             content_disposition_type="attachment",
             headers={"X-Content-Type-Options": "nosniff"},
         )
-
-
-USED_BATCHES = "used_batches"
-MAX_USED_BATCHES = 50
-BATCH_USED = N_(
-    "This form was already sent, so nothing was done again. The links it made were shown"
-    " only once; if one is lost, use “New link” for that person."
-)
-REMINDED = "reminded"
-LANG_ORDER = ["nb", "sv", "en"]
-
-
-def show_link_once(
-    settings: Settings,
-    coordinator: accounts.Coordinator,
-    rnd: rounds.Round,
-    invitation: use.Invitation,
-) -> Redirect:
-    """Carry the new link to one view of the round page (post/redirect/get).
-
-    The link travels in a signed, short-lived cookie (``service.web.oneshot``): neither the
-    database nor the session file ever holds it; a reload must not invite anyone twice.
-    """
-    redirect = Redirect(f"/rounds/{rnd.id}#new-link", status_code=303)
-    redirect.set_cookie(
-        oneshot.link_cookie(
-            settings.secret_key,
-            settings.public_url.startswith("https://"),
-            coordinator.id,
-            rnd.id,
-            invitation.respondent.record.id,
-            invitation.link,
-        )
-    )
-    return redirect
-
-
-def claimable(request: Request[Any, Any, Any], batch: object) -> bool:
-    """Whether ``batch`` is a one-time form id this session has not used yet."""
-    if not isinstance(batch, str) or not 8 <= len(batch) <= 64:
-        return False
-    used = request.session.get(USED_BATCHES) if request.session else None
-    return not (isinstance(used, list) and batch in used)
-
-
-def claim(request: Request[Any, Any, Any], batch: str) -> None:
-    """Remember ``batch`` as used (only the ids, never the links; the newest few)."""
-    used = request.session.get(USED_BATCHES) if request.session else None
-    kept = [b for b in used if isinstance(b, str)] if isinstance(used, list) else []
-    request.set_session(
-        {**(request.session or {}), USED_BATCHES: [*kept, batch][-MAX_USED_BATCHES:]}
-    )
-
-
-def links_shown(
-    t: Translator, rnd: rounds.Round, invitations: list[use.Invitation]
-) -> dict[str, Any]:
-    """A batch of new links for this one response: the list and its CSV as a data: URL.
-
-    Nothing of it is kept: the database holds only each link's hash, and the session never
-    sees the links, so after this page only "New link" helps.
-    """
-    links = [
-        {
-            "respondent": i.respondent.record.id,
-            "name": i.respondent.record.name,
-            "email": i.respondent.record.email,
-            "role": i.respondent.role_title,
-            "link": i.link,
-            "emailed": i.emailed,
-        }
-        for i in invitations
-    ]
-    table = exports.Table(
-        name="links",
-        title=t("Personal link"),
-        headers=[t("Name"), t("E-mail"), t("Role"), t("Personal link")],
-        rows=[
-            [i.respondent.record.name, i.respondent.record.email, i.respondent.role_title, i.link]
-            for i in invitations
-        ],
-    )
-    # The same CSV as the result exports: a byte-order mark for spreadsheet programs, and
-    # names that look like formulas are defused. A download link is navigation, which the
-    # CSP does not restrict, so no server round trip (and no stored copy) is needed.
-    csv_bytes = ("\ufeff" + exports.to_csv(table)).encode()
-    return {
-        "links": links,
-        "csv_name": f"kompass-links-round-{rnd.id}.csv",
-        "csv_url": "data:text/csv;charset=utf-8;base64," + base64.b64encode(csv_bytes).decode(),
-    }
