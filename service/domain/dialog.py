@@ -12,7 +12,7 @@ where the respondent left off.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from typing import Final
 
@@ -344,3 +344,174 @@ def resume_position(
 def shown_step(ind: Indicator, answer: IndicatorAnswer | None, asked: Step) -> Step:
     """The step to show when ``asked`` is requested: itself if it applies, else the first open one."""
     return asked if asked in steps(ind, answer) else first_open_step(ind, answer)
+
+
+# --- the card: one indicator, one submission --------------------------------------------------
+#
+# The conversation's unit is the indicator: every applicable dimension, "don't know" per
+# dimension or for the whole indicator, "planned, not started" and the comment arrive in one
+# submission. Follow-ups that cannot apply (system 0, system "don't know", planned, whole
+# "don't know") are ignored rather than refused, so a page without JavaScript, which still
+# sends them, is answered the same as one that greyed them out.
+
+CARD: Final = "card"
+"""What ``respondents.position_step`` holds for a respondent on a card."""
+
+UNKNOWN_DIMENSION: Final = N_("Indicator %(indicator)s has no question “%(dimension)s”.")
+ANSWER_EACH: Final = N_("Choose an answer here, or “Don't know”.")
+
+SECONDS_PER_INDICATOR: Final = 45
+"""A card takes well under a minute once the scale is familiar: the welcome's estimate."""
+
+
+class Card(msgspec.Struct, frozen=True, kw_only=True):
+    """A whole indicator answer as one submission.
+
+    ``levels`` maps a dimension id to a level, to DONT_KNOW or None ("don't know"), or to
+    whatever text a form sent (refused with :data:`UNKNOWN_CHOICE`). A dimension left out is
+    not answered, which is only accepted where it does not apply.
+    """
+
+    status: Status = Status.ANSWERED
+    levels: dict[str, Choice | None] = msgspec.field(default_factory=dict)
+    comment: str = ""
+
+
+class FieldError(msgspec.Struct, frozen=True):
+    """A problem with one field of a card: ``status``, a dimension id or ``comment``."""
+
+    field: str
+    message: str
+    params: dict[str, object]
+
+
+class CardError(DialogError):
+    """A card that cannot be saved; ``fields`` has one problem per field, in card order."""
+
+    def __init__(self, fields: list[FieldError]) -> None:
+        first = fields[0]
+        super().__init__(first.message, **first.params)
+        self.fields = fields
+
+
+def _card_level(q: Questionnaire, value: Choice | None) -> int | None:
+    return None if value is None else _level(q, value)
+
+
+def apply_card(
+    q: Questionnaire, ind: Indicator, before: IndicatorAnswer | None, card: Card
+) -> IndicatorAnswer:
+    """The answer a card gives; raise :class:`CardError` naming every field that is not valid.
+
+    Evidence already attached stays; everything else is replaced by what the card says.
+    """
+    _check_indicator(q, ind)
+    _check_answer(ind, before)
+    problems: list[FieldError] = []
+
+    def refuse(field: str, message: str, **params: object) -> None:
+        problems.append(FieldError(field, message, params))
+
+    known = {d.value for d in ind.dimensions}
+    for name in card.levels:
+        if name not in known:
+            refuse(name, UNKNOWN_DIMENSION, indicator=ind.id, dimension=name)
+    comment = normalize_comment(card.comment)
+    if len(comment) > MAX_COMMENT:
+        refuse("comment", COMMENT_TOO_LONG)
+
+    status = card.status
+    levels: dict[Dimension, int | None] = {}
+    if status is Status.ANSWERED:
+        levels, status = _card_levels(q, ind, card, refuse)
+    if problems:
+        raise CardError(problems)
+    base = before if before is not None else IndicatorAnswer(indicator=ind.id)
+    return msgspec.structs.replace(base, status=status, levels=levels, comment=comment.strip())
+
+
+def _card_levels(
+    q: Questionnaire,
+    ind: Indicator,
+    card: Card,
+    refuse: Callable[..., None],
+) -> tuple[dict[Dimension, int | None], Status]:
+    """The levels of an answered card and its status (system "don't know" is the whole's)."""
+    system = Dimension.SYSTEM.value
+    if system not in card.levels:
+        refuse(system, ANSWER_EACH)
+        return {}, Status.ANSWERED
+    try:
+        top = _card_level(q, card.levels[system])
+    except DialogError as exc:
+        refuse(system, exc.message, **exc.params)
+        return {}, Status.ANSWERED
+    if top is None:
+        return {}, Status.DONT_KNOW  # no system known: nothing to say about its scope
+    levels: dict[Dimension, int | None] = {Dimension.SYSTEM: top}
+    if top == 0:
+        return levels, Status.ANSWERED  # nothing in place: the follow-ups are ignored
+    for d in ind.dimensions:
+        if d is Dimension.SYSTEM:
+            continue
+        if d.value not in card.levels:
+            refuse(d.value, ANSWER_EACH)
+            continue
+        try:
+            levels[d] = _card_level(q, card.levels[d.value])
+        except DialogError as exc:
+            refuse(d.value, exc.message, **exc.params)
+    return levels, Status.ANSWERED
+
+
+def follow_ups_apply(card: Card) -> bool:
+    """Whether a card's scope, results and evaluation count (what the page greys out otherwise)."""
+    system = card.levels.get(Dimension.SYSTEM.value)
+    return card.status is Status.ANSWERED and system not in {None, 0, "0", DONT_KNOW}
+
+
+def card_of(answer: IndicatorAnswer | None) -> Card:
+    """The card a stored answer shows (empty when there is none)."""
+    if answer is None:
+        return Card()
+    levels: dict[str, Choice | None] = {d.value: v for d, v in answer.levels.items()}
+    return Card(status=answer.status, levels=levels, comment=answer.comment)
+
+
+def next_open(
+    q: Questionnaire,
+    indicators: Sequence[Indicator],
+    answers: Mapping[str, IndicatorAnswer],
+    after: str | None = None,
+) -> str | None:
+    """The first incomplete of ``indicators`` (in questionnaire order) after ``after``, wrapping.
+
+    ``after`` may be any indicator of the questionnaire, in the list or not.
+    """
+    start = -1 if after is None else _position(q, after)
+    order = {ind.id: n for n, (_, _, ind) in enumerate(q.indicators())}
+    ranked = sorted(indicators, key=lambda ind: order.get(ind.id, -1))
+    rotated = [i for i in ranked if order.get(i.id, -1) > start] + [
+        i for i in ranked if order.get(i.id, -1) <= start
+    ]
+    return next((i.id for i in rotated if not is_complete(i, answers.get(i.id))), None)
+
+
+def progress_over(
+    q: Questionnaire, indicators: Sequence[Indicator], answers: Mapping[str, IndicatorAnswer]
+) -> list[AreaProgress]:
+    """Per focus area holding some of ``indicators``: how many there are and how many are complete."""
+    wanted = {ind.id for ind in indicators}
+    result: list[AreaProgress] = []
+    for area in q.areas:
+        mine = [ind for sq in area.subquestions for ind in sq.indicators if ind.id in wanted]
+        if mine:
+            complete = sum(is_complete(ind, answers.get(ind.id)) for ind in mine)
+            result.append(AreaProgress(area=area.number, total=len(mine), complete=complete))
+    return result
+
+
+def estimated_minutes(count: int) -> int:
+    """Minutes ``count`` cards take, rounded up to whole five minutes (at least five)."""
+    minutes = -(-count * SECONDS_PER_INDICATOR // 60)
+    return max(5, -(-minutes // 5) * 5)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, Request, delete, get, post, put
 from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath, JSONBody
@@ -23,23 +23,22 @@ from service.web.api_records import (
     AreaProgressOut,
     CoordinatorOut,
     EvidenceOut,
+    IndicatorAnswerIn,
     IndicatorOut,
+    IndicatorSavedOut,
     InviteIn,
     InviteOut,
     LinkIn,
     LoginIn,
+    Next,
     QuestionnaireOut,
     RespondentOut,
     RespondentSessionOut,
     ReviewIn,
     RoleOut,
     RoundIn,
-    StepIn,
-    StepOut,
     evidence_out,
-    position_out,
     round_out,
-    step_answer,
 )
 from service.web.auth import SESSION_KEY, SignedIn, current_coordinator, round_of
 from service.web.context import request_translator
@@ -300,10 +299,9 @@ class RespondentApi(Controller):
     def session(
         self, store: StoreDep, catalog: CatalogDep, token: FromPath[str]
     ) -> RespondentSessionOut:
-        """The respondent's round, role, progress and next step."""
+        """The respondent's round, role, progress over their assignment and next open indicator."""
         db = store.db()
         v = answering.visit(db, catalog, token)
-        current = answering.current(db, v)
         return RespondentSessionOut(
             round=v.round.name,
             round_status=v.round.status.value,
@@ -311,10 +309,9 @@ class RespondentApi(Controller):
             locale=v.round.locale,
             role=v.respondent.role,
             progress=[
-                AreaProgressOut(p.area, p.complete, p.total)
-                for p in dialog.progress(v.q, v.respondent.role, current)
+                AreaProgressOut(p.area, p.complete, p.total) for p in answering.progress(db, v)
             ],
-            next=position_out(answering.resume(db, v)),
+            next=Next(answering.resume_card(db, v)),
         )
 
     @get("/indicators/{indicator:str}", sync_to_thread=True)
@@ -342,22 +339,20 @@ class RespondentApi(Controller):
             evidence=[evidence_out(e) for e in answering.evidence_for(db, v, ind.id)],
         )
 
-    @post("/indicators/{indicator:str}/steps/{step:str}", sync_to_thread=True, status_code=200)
-    def step(
+    @put("/indicators/{indicator:str}", sync_to_thread=True, status_code=200)
+    def save_indicator(
         self,
         store: StoreDep,
         catalog: CatalogDep,
         token: FromPath[str],
         indicator: FromPath[str],
-        step: FromPath[str],
-        data: JSONBody[StepIn],
-    ) -> StepOut:
-        """Answer one step; the previous version of the answer is kept in its history."""
+        data: JSONBody[IndicatorAnswerIn],
+    ) -> IndicatorSavedOut:
+        """Answer a whole indicator in one request (the card's use case); earlier versions are kept."""
         db = store.db()
         v = answering.visit(db, catalog, token)
-        answering.locate(v, indicator)
-        saved = answering.answer(db, v, indicator, step_answer(answering.parse_step(step), data))
-        return StepOut(answer=saved.answer, next=position_out(saved.next))
+        saved = answering.save_card(db, v, indicator, data.card())
+        return IndicatorSavedOut(answer=saved.answer, next=Next(saved.next))
 
     @post("/indicators/{indicator:str}/evidence", status_code=201, request_max_body_size=None)
     async def upload(

@@ -58,6 +58,9 @@ async def parse_upload(
     max_bytes: int,
     file_field: str = "file",
     max_field_bytes: int = 10_000,
+    *,
+    fields_out: dict[str, str] | None = None,
+    refuse_early: bool = True,
 ) -> UploadForm:
     """Stream the request's form into the store under ``root``.
 
@@ -66,6 +69,11 @@ async def parse_upload(
     type not accepted, and :class:`InvalidInput` for a body that is not a
     well-formed upload form, a second file, a field over ``max_field_bytes`` or an
     empty file.
+
+    A form that must not lose what was typed (the respondent's card) passes ``fields_out``,
+    which receives the text fields read before any error, and ``refuse_early=False``: the
+    body is then read up to the limit rather than refused on its ``Content-Length``, so the
+    fields sent before the file (in page order) arrive.
     """
     media, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary", b"")
@@ -78,7 +86,7 @@ async def parse_upload(
             length = int(announced)
         except ValueError:
             raise InvalidInput(MALFORMED) from None
-        if length > body_limit:
+        if length > body_limit and refuse_early:
             raise TooLarge(TOO_LARGE, limit=megabytes(max_bytes))
     reader = _FormReader(boundary, root, max_bytes, file_field, max_field_bytes, body_limit)
     try:
@@ -88,6 +96,8 @@ async def parse_upload(
         return await sync_to_thread(reader.finish)
     except BaseException:
         reader.abort()
+        if fields_out is not None:
+            fields_out.update(reader.fields)
         raise
 
 
