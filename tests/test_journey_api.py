@@ -298,7 +298,9 @@ def bad_inputs(
         "Denne lenken er ikke gyldig. Be koordinatoren din om en ny.",
     )
     indicator = f"/api/v1/respond/{ce}/indicators/1.2.1"
-    expect(resp.put(indicator, json={"levels": {"system": 7}}), 400, "Nivå 7 er utenfor skalaen 0–4.")
+    expect(
+        resp.put(indicator, json={"levels": {"system": 7}}), 400, "Nivå 7 er utenfor skalaen 0–4."
+    )
     expect(
         resp.put(f"/api/v1/respond/{ce}/indicators/2.2.2", json={"levels": {"system": 2}}),
         403,
