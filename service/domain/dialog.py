@@ -466,8 +466,11 @@ def _card_levels(
 
 def follow_ups_apply(card: Card) -> bool:
     """Whether a card's scope, results and evaluation count (what the page greys out otherwise)."""
-    system = card.levels.get(Dimension.SYSTEM.value)
-    return card.status is Status.ANSWERED and system not in {None, 0, "0", DONT_KNOW}
+    if card.status is not Status.ANSWERED:
+        return False
+    if Dimension.SYSTEM.value not in card.levels:
+        return True  # nothing chosen yet: nothing rules the follow-ups out
+    return card.levels[Dimension.SYSTEM.value] not in {None, 0, "0", DONT_KNOW}
 
 
 def card_of(answer: IndicatorAnswer | None) -> Card:
