@@ -333,7 +333,7 @@ class RespondentApi(Controller):
             good_practice=v.q.text(ind.good_practice, loc),
             evidence_hint=v.q.text(ind.evidence_hint, loc),
             dimensions=[d.value for d in ind.dimensions],
-            steps=[s.value for s in dialog.steps(ind, answer)],
+            applies=[d.value for d in dialog.applies(ind, answer)],
             complete=dialog.is_complete(ind, answer),
             answer=answer,
             evidence=[evidence_out(e) for e in answering.evidence_for(db, v, ind.id)],

@@ -155,7 +155,9 @@ class IndicatorOut(msgspec.Struct):
     good_practice: str
     evidence_hint: str
     dimensions: list[str]
-    steps: list[str]
+    applies: list[
+        str
+    ]  # the dimensions asked now: system 0, planned or don't know leave only the system
     complete: bool
     answer: IndicatorAnswer | None
     evidence: list[EvidenceOut]
