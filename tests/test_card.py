@@ -351,6 +351,7 @@ def test_another_persons_assignment_is_not_mine(both: Both) -> None:
     assert (session["progress"], session["next"]) == ([], {"indicator": None})
     done = both.client.get(f"/r/{token}/", headers={"accept-language": "en"})
     assert done.status_code == 200
+    assert "No questions are assigned to you yet." in done.text
     assert "Answer more" in done.text
 
 
