@@ -374,3 +374,57 @@ def test_pages_in_other_languages(
     page.goto(f"{site.url}/login")
     check(page, f"login-{locale}")
     context.close()
+
+
+def test_too_large_upload_keeps_the_card(
+    browser: Browser, tmp_path: Path, example_dir: Path
+) -> None:
+    """A browser still sending a file over the limit gets the card back, not a broken page."""
+    env = server_env(tmp_path, example_dir, KOMPASS_MAX_UPLOAD_MB="1")
+    db = open_database(Path(env["KOMPASS_DB"]))
+    migrate(db)
+    municipality = accounts.create_municipality(db, "Fjellbygd", "NO", "nb")
+    accounts.create_coordinator(db, municipality.id, "koordinator@fjellbygd.no", PASSWORD)
+    db.close()
+    srv = Server(env, free_port())
+    try:
+        with httpx.Client(base_url=srv.url, timeout=30) as http:
+            http.get("/health")
+            headers = {"X-CSRFToken": http.cookies["kompass_csrf"]}
+            login = {"email": "koordinator@fjellbygd.no", "password": PASSWORD}
+            http.post("/api/v1/session", json=login, headers=headers)
+            rnd = http.post(
+                "/api/v1/rounds",
+                json={"name": "R", "questionnaire": "example-1.0"},
+                headers=headers,
+            ).json()
+            http.post(f"/api/v1/rounds/{rnd['id']}/open", headers=headers)
+            link = http.post(
+                f"/api/v1/rounds/{rnd['id']}/respondents",
+                json={"role": "unit_leader"},
+                headers=headers,
+            ).json()["link"]
+        context = browser.new_context(locale="nb-NO")
+        page = context.new_page()
+        page.goto(f"{link.rstrip('/')}/i/1.1.2")
+        page.locator("input[name=level-system][value='3']").check()
+        page.locator("#comment").fill("Skrevet før opplastingen.")
+        page.locator("details.add-evidence summary").click()
+        page.get_by_label("Last opp en fil", exact=False).set_input_files(
+            files=[
+                {
+                    "name": "stor.pdf",
+                    "mimeType": "application/pdf",
+                    "buffer": b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024),
+                }
+            ]
+        )
+        with page.expect_navigation():
+            page.get_by_role("button", name="Legg til dokumentasjon").click()
+        expect(page.locator("#error-file")).to_contain_text("1 MB")
+        expect(page.locator("#comment")).to_have_value("Skrevet før opplastingen.")
+        expect(page.locator("input[name=level-system][value='3']")).to_be_checked()
+        check(page, "card-upload-too-large")
+        context.close()
+    finally:
+        srv.stop()
