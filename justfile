@@ -51,9 +51,20 @@ fmt: sync
     uv run --frozen ruff format .
     uv run --frozen ruff check --fix .
 
-# Benchmarks (speed and memory targets live here, not in tests).
-bench: compile
-    uv run --frozen python -m bench
+# Benchmarks (speed and memory targets live here, not in tests): prints a table, writes
+# bench/results.json; `just bench answer report` runs some. Installs wrk when missing.
+bench *names: compile
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if ! command -v wrk >/dev/null; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+        else
+            echo "Please install: wrk (e.g. sudo apt-get install wrk)" >&2
+            exit 1
+        fi
+    fi
+    uv run --frozen python -m bench {{names}}
 
 # Extract messages from Python and templates, update the nb/sv/en catalogs, compile them.
 i18n: sync

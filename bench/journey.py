@@ -8,7 +8,7 @@ process over a temporary SQLite file. Counted: the requests that save answers, p
 answered. Target: one. The browser test's timing of ten cards, keyboard only
 (``test-artifacts/card-timing.json``), is reported when it exists.
 
-Run alone with ``uv run python -m bench.journey``.
+Run alone with ``uv run python -m bench.journey``, or in the runner as ``python -m bench journey``.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ import re
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from litestar.testing import TestClient
 
+from bench.common import Figure
 from service.app import create_app
 from service.domain.assignment import CoverageSettings, Pair, assign
 from service.questionnaires import QUESTIONNAIRE_DIR, Catalog
@@ -185,12 +186,37 @@ def figures() -> Figures:
     return out
 
 
+PER_INDICATOR = ("submissions per indicator", "requests per indicator")
+
+
+def run() -> list[Figure]:
+    """The figures for the bench runner (``python -m bench journey``), with their targets."""
+    out = []
+    for name, value in figures().items():
+        target: float | None = None
+        goal: Literal["max", "min"] | None = None
+        unit = "indicators"
+        if name.endswith(PER_INDICATOR):
+            target, goal, unit = TARGET, "max", "requests/indicator"
+        elif name.endswith("finished"):
+            target, goal, unit = 1.0, "min", "yes=1"
+        elif name.endswith("(seconds)"):
+            unit = "s"
+        elif name.endswith("submissions"):
+            unit = "requests"
+        key = "journey_" + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+        out.append(
+            Figure(key=key, label=name, value=float(value), unit=unit, target=target, goal=goal)
+        )
+    return out
+
+
 def main() -> int:
     """Print the figures; exit 1 if a path needs more than one submission per indicator."""
     missed = 0
     for name, value in figures().items():
         verdict = ""
-        if name.endswith(("submissions per indicator", "requests per indicator")):
+        if name.endswith(PER_INDICATOR):
             verdict = "ok" if value <= TARGET else "MISSED"
         elif name.endswith("finished"):
             verdict = "ok" if value is True else "MISSED"

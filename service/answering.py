@@ -14,15 +14,22 @@ import sqlite_utils
 from service.domain import dialog
 from service.domain import rounds as rules
 from service.domain.answers import IndicatorAnswer
-from service.domain.errors import InvalidInput, NotFound
-from service.domain.evidence import EvidenceRecord, check_effective_date, check_url
+from service.domain.errors import InvalidInput, NotFound, TooLarge
+from service.domain.evidence import (
+    EvidenceRecord,
+    check_effective_date,
+    check_url,
+    check_withdrawable,
+    quota_error,
+)
 from service.domain.questionnaire import Area, Indicator, Questionnaire, Subquestion
 from service.domain.rounds import Round
 from service.questionnaires import Catalog
 from service.results import questionnaire_of
-from service.storage import answers, assignments, evidence, respondents
+from service.settings import Settings
+from service.storage import answers, assignments, audit, evidence, respondents
 from service.storage import rounds as stored
-from service.storage.evidence_files import StoredFile
+from service.storage.evidence_files import StoredFile, megabytes
 from service.storage.respondents import RespondentRecord
 
 
@@ -59,6 +66,36 @@ def require_attachable(v: Visit, indicator_id: str) -> None:
     """Evidence, files and links alike, is attached only to one's own questions in an open round."""
     locate(v, indicator_id)
     rules.require_answerable(v.round)
+
+
+class UploadLimit(msgspec.Struct, frozen=True, kw_only=True):
+    """How much the respondent's next upload may hold: the per-file limit or what is left
+    of their quota (``KOMPASS_EVIDENCE_QUOTA_MB``), whichever is smaller."""
+
+    file_bytes: int
+    quota_bytes: int
+    left: int
+
+    @property
+    def max_bytes(self) -> int:
+        """The most the upload may hold."""
+        return min(self.file_bytes, self.left)
+
+    def refusal(self, exc: TooLarge) -> TooLarge:
+        """The error to show when an upload was stopped at ``max_bytes``."""
+        if self.left < self.file_bytes:  # the quota, not the per-file limit, stopped it
+            return quota_error(self.left, megabytes(self.quota_bytes))
+        return exc
+
+
+def upload_limit(db: sqlite_utils.Database, settings: Settings, v: Visit) -> UploadLimit:
+    """The size limit for the respondent's next upload (links do not count against it)."""
+    quota = settings.evidence_quota_mb * 1024 * 1024
+    return UploadLimit(
+        file_bytes=settings.max_upload_mb * 1024 * 1024,
+        quota_bytes=quota,
+        left=evidence.quota_left(db, v.respondent.id, quota),
+    )
 
 
 def attach_file(
@@ -204,3 +241,27 @@ def save_card(
     nxt = next_card(db, v, after=ind.id)
     respondents.save_position(db, v.respondent.id, nxt or ind.id, dialog.CARD)
     return CardSaved(answer=updated, next=nxt)
+
+
+def withdraw_evidence(
+    db: sqlite_utils.Database, settings: Settings, v: Visit, evidence_id: int
+) -> EvidenceRecord:
+    """The respondent withdraws their own evidence while nobody has reviewed it (audited).
+
+    The stored file goes too when no other evidence refers to it (files are shared by content).
+    Returns what was withdrawn.
+    """
+    rules.require_answerable(v.round)
+    record = evidence.get(db, v.round.id, evidence_id)
+    check_withdrawable(record, v.respondent.id)
+    evidence.withdraw(db, record)
+    evidence.delete_file_if_unused(db, settings.data_path / "evidence", record.sha256)
+    audit.record(
+        db,
+        audit.Action.EVIDENCE_WITHDRAWN,
+        by=f"respondent:{v.respondent.id}",
+        round_id=v.round.id,
+        municipality_id=v.round.municipality_id,
+        target=f"evidence:{record.id}",
+    )
+    return record

@@ -11,7 +11,7 @@ from service.domain.synthetic import NORMAL, WEAK, Profile, synthetic_answers
 from service.errors import NotFound
 from service.questionnaires import Catalog
 from service.settings import Settings
-from service.storage import accounts, answers, evidence, respondents, rounds
+from service.storage import accounts, answers, audit, evidence, respondents, rounds
 from service.storage.evidence_files import EvidenceSink
 
 DEMO_NAME = "Demo kommune"
@@ -92,12 +92,14 @@ def _round(
     q = catalog.get(questionnaire_id)
     if q is None:
         raise NotFound("The questionnaire of this round is no longer installed.")
-    rnd = use.create(db, catalog, municipality_id, name=name, questionnaire_id=q.id)
-    rnd = use.open_round(db, rnd)
+    rnd = use.create(
+        db, catalog, municipality_id, by=audit.OPERATOR, name=name, questionnaire_id=q.id
+    )
+    rnd = use.open_round(db, rnd, by=audit.OPERATOR)
     synthetic = synthetic_answers(q, profile, PER_ROLE, seed=seed)
     ids = _save_answers(db, rnd, [(r.role, r.answers) for r in synthetic.respondents])
     if close:
-        rnd = use.close_round(db, rnd)
+        rnd = use.close_round(db, rnd, by=audit.OPERATOR)
     return rnd, ids
 
 

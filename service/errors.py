@@ -7,6 +7,7 @@ from service.domain.errors import (
     KompassError,
     NotFound,
     TooLarge,
+    TooManyRequests,
     UnsupportedType,
 )
 
@@ -17,5 +18,6 @@ __all__ = [
     "KompassError",
     "NotFound",
     "TooLarge",
+    "TooManyRequests",
     "UnsupportedType",
 ]

@@ -8,7 +8,8 @@ time only mark them with :func:`N_` so extraction finds them.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+import math
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -117,8 +118,8 @@ class Translator:
 
     def number(self, value: float, digits: int = 1) -> str:
         """A number with a fixed count of decimals: ``7,5`` in nb and sv, ``7.5`` in en."""
-        pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-        return format_decimal(value, format=pattern, locale=self.locale)
+        # The sign is part of the key: -0.0 == 0.0, but Babel writes "-0,0" for it.
+        return _number(value, digits, self.locale, math.copysign(1.0, value) < 0)
 
     def signed(self, value: float, digits: int = 1) -> str:
         """A difference with its sign: ``+6,0`` / ``−6,0`` (true minus sign)."""
@@ -139,6 +140,14 @@ class Translator:
             return self.date(dt.date.fromisoformat(value[:10]), style)
         except ValueError:
             return value
+
+
+@lru_cache(maxsize=16384)
+def _number(value: float, digits: int, locale: str, negative: bool) -> str:
+    """Babel's formatting, remembered: it parses the pattern and looks up the locale's symbols
+    on every call, and a results page formats the same few hundred values again on each view."""
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern, locale=locale)
 
 
 @cache

@@ -106,7 +106,15 @@ def load_file(path: Path) -> Questionnaire:
 
 def schema() -> dict[str, Any]:
     """The JSON Schema of the questionnaire format, for editors."""
-    return msgspec.json.schema(Questionnaire)
+    result = msgspec.json.schema(Questionnaire)
+    # `measure` has a default only so the validator can report every missing one at once;
+    # for an author it is required, and the editor should say so.
+    indicator = result["$defs"]["Indicator"]
+    indicator["properties"]["measure"].pop("default", None)
+    indicator["properties"]["measure"]["minProperties"] = 1
+    if "measure" not in indicator["required"]:
+        indicator["required"].insert(indicator["required"].index("evidence_hint") + 1, "measure")
+    return result
 
 
 def load_references(path: Path) -> ReferenceSet:

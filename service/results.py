@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlite_utils
 
 from service.domain.answers import AnswerSet
@@ -88,3 +90,12 @@ def report_model(
         municipality=municipality.name,
         round_name=rnd.name,
     )
+
+
+def report_dir(data_path: Path, rnd: Round) -> Path:
+    """The round's own report cache: a key is served only for the round it was rendered from.
+
+    Two rounds with identical content get separate files; that costs a render, and keeps
+    one municipality's report out of reach through another's round when a key leaks.
+    """
+    return data_path / "reports" / str(rnd.id)

@@ -2,7 +2,9 @@
 
 Pages, the JSON API, the CLI and the demo call these; each takes the database, the catalog and
 the settings it needs (never a web framework's state), accepts typed values and returns Structs.
-The rules of what is allowed when are ``domain.rounds``; they are checked here, once.
+The rules of what is allowed when are ``domain.rounds``; they are checked here, once. Each
+change is recorded in the audit trail here too, with ``by`` (the signed-in coordinator, or
+``audit.OPERATOR`` on the command line), so pages and API cannot differ in what is recorded.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from service.i18n import translator
 from service.questionnaires import Catalog
 from service.results import answer_set, questionnaire_of
 from service.settings import Settings
-from service.storage import accounts, answers, evidence, respondents
+from service.storage import accounts, answers, audit, evidence, respondents
 from service.storage import rounds as stored
+from service.storage.accounts import Coordinator
+from service.storage.audit import Actor
 from service.storage.respondents import RespondentRecord
 
 log = logging.getLogger("kompass")
@@ -66,6 +70,7 @@ def create(
     catalog: Catalog,
     municipality_id: int,
     *,
+    by: Actor,
     name: str,
     questionnaire_id: str,
     locale: str | None = None,
@@ -76,19 +81,44 @@ def create(
     if q is None:
         raise InvalidInput("Choose one of the questionnaires.")
     new = rules.new_round(name, q.id, locale or q.default_locale, q.locales, deadline)
-    return stored.create_round(db, municipality_id, new)
+    rnd = stored.create_round(db, municipality_id, new)
+    _audit(db, audit.Action.ROUND_CREATED, rnd, by)
+    return rnd
 
 
-def open_round(db: sqlite_utils.Database, rnd: Round) -> Round:
+def _audit(
+    db: sqlite_utils.Database,
+    action: audit.Action,
+    rnd: Round,
+    by: Actor,
+    target: str = "",
+    details: dict[str, str] | None = None,
+) -> None:
+    audit.record(
+        db,
+        action,
+        by=by,
+        round_id=rnd.id,
+        municipality_id=rnd.municipality_id,
+        target=target,
+        details=details,
+    )
+
+
+def open_round(db: sqlite_utils.Database, rnd: Round, *, by: Actor) -> Round:
     """Open a draft round for answers."""
     rules.require_transition(rnd, RoundStatus.OPEN)
-    return stored.set_status(db, rnd, RoundStatus.OPEN)
+    opened = stored.set_status(db, rnd, RoundStatus.OPEN)
+    _audit(db, audit.Action.ROUND_OPENED, opened, by)
+    return opened
 
 
-def close_round(db: sqlite_utils.Database, rnd: Round) -> Round:
+def close_round(db: sqlite_utils.Database, rnd: Round, *, by: Actor) -> Round:
     """Close an open round: it becomes read-only and keeps its results."""
     rules.require_transition(rnd, RoundStatus.CLOSED)
-    return stored.set_status(db, rnd, RoundStatus.CLOSED)
+    closed = stored.set_status(db, rnd, RoundStatus.CLOSED)
+    _audit(db, audit.Action.ROUND_CLOSED, closed, by)
+    return closed
 
 
 def link_for(settings: Settings, token: str) -> str:
@@ -159,6 +189,7 @@ def invite(
     settings: Settings,
     rnd: Round,
     *,
+    by: Actor,
     role: str,
     name: str = "",
     email: str = "",
@@ -168,24 +199,40 @@ def invite(
     q = questionnaire_of(catalog, rnd)
     name, email = rules.check_invitation(role, [r.id for r in q.roles], name, email)
     record, token = respondents.invite(db, rnd.id, role, name, email)
+    _audit(
+        db,
+        audit.Action.INVITATION_ISSUED,
+        rnd,
+        by,
+        target=f"respondent:{record.id}",
+        details={"role": role},
+    )
     return _handed_out(db, catalog, settings, rnd, record, token)
 
 
 def revoke(
-    db: sqlite_utils.Database, catalog: Catalog, rnd: Round, respondent_id: int
+    db: sqlite_utils.Database, catalog: Catalog, rnd: Round, respondent_id: int, *, by: Actor
 ) -> RespondentProgress:
     """Withdraw a personal link; the answers already given are kept."""
     rules.require_writable(rnd)
     record = respondents.revoke(db, rnd.id, respondent_id)
+    _audit(db, audit.Action.INVITATION_REVOKED, rnd, by, target=f"respondent:{record.id}")
     return _one_progress(db, catalog, rnd, record)
 
 
 def reissue(
-    db: sqlite_utils.Database, catalog: Catalog, settings: Settings, rnd: Round, respondent_id: int
+    db: sqlite_utils.Database,
+    catalog: Catalog,
+    settings: Settings,
+    rnd: Round,
+    respondent_id: int,
+    *,
+    by: Actor,
 ) -> Invitation:
     """A new link for a respondent (e-mailed when SMTP is configured); the old one stops working."""
     rules.require_writable(rnd)
     record, token = respondents.reissue(db, rnd.id, respondent_id)
+    _audit(db, audit.Action.INVITATION_REISSUED, rnd, by, target=f"respondent:{record.id}")
     return _handed_out(db, catalog, settings, rnd, record, token)
 
 
@@ -246,9 +293,15 @@ def review_evidence(
     evidence_id: int,
     decision: ReviewState,
     comment: str,
-    coordinator_id: int,
+    *,
+    by: Coordinator,
 ) -> EvidenceRecord:
-    """Accept or reject a piece of evidence; the decision feeds the documented score."""
+    """Accept or reject a piece of evidence; the decision feeds the documented score.
+
+    Every decision is kept (``evidence_reviews``) and recorded in the audit trail.
+    """
     rules.require_writable(rnd)
     comment = check_review_comment(comment)
-    return evidence.review(db, rnd.id, evidence_id, decision, comment, coordinator_id)
+    record = evidence.review(db, rnd.id, evidence_id, decision, comment, by.id)
+    _audit(db, audit.REVIEW_ACTIONS[decision], rnd, by, target=f"evidence:{record.id}")
+    return record

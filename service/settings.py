@@ -14,6 +14,7 @@ from typing import Annotated
 import msgspec
 
 from service.questionnaires import QUESTIONNAIRE_DIR
+from service.storage.files import create_private, private_dir
 
 PREFIX = "KOMPASS_"
 SECRET_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
@@ -39,6 +40,19 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     smtp_port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 25
     smtp_sender: str = "kompass@localhost"
     log_level: Annotated[str, msgspec.Meta(pattern="^(DEBUG|INFO|WARNING|ERROR)$")] = "INFO"
+    log_format: Annotated[str, msgspec.Meta(pattern="^(text|json)$")] = "text"
+    db_busy_timeout_ms: Annotated[int, msgspec.Meta(ge=100, le=60000)] = 5000
+    retention_years: Annotated[int, msgspec.Meta(ge=0, le=100)] = 5
+    evidence_quota_mb: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 200
+    llm_url: Annotated[str, msgspec.Meta(pattern=r"^(https?://\S+)?$")] = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout: Annotated[float, msgspec.Meta(gt=0, le=300)] = 20.0
+
+    @property
+    def llm_enabled(self) -> bool:
+        """Whether an optional language model is configured (URL and model both set)."""
+        return bool(self.llm_url and self.llm_model)
 
     @property
     def db_path(self) -> Path:
@@ -104,9 +118,15 @@ def ensure_secret(settings: Settings) -> Settings:
         if len(settings.secret_key) < 32:
             raise SettingsError(f"{_env_name('secret_key')}: must be at least 32 characters")
         return settings
-    settings.data_path.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_path)
     path = settings.data_path / SECRET_FILE
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48), encoding="ascii")
-        path.chmod(0o600)
-    return msgspec.structs.replace(settings, secret_key=path.read_text(encoding="ascii").strip())
+    # Created 0600 in one step (no window in which another user could read it); if two
+    # processes start at once, O_EXCL lets one write it and the other read that one.
+    create_private(path, secrets.token_urlsafe(48).encode("ascii"))
+    stored = path.read_text(encoding="ascii", errors="replace").strip()
+    if len(stored) < 32:  # e.g. cut short by a crash: never sign sessions with it
+        raise SettingsError(
+            f"{path}: the stored secret key is damaged (under 32 characters);"
+            " delete the file and a new one is made at the next start"
+        )
+    return msgspec.structs.replace(settings, secret_key=stored)

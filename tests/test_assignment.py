@@ -34,6 +34,7 @@ from service.domain.questionnaire import (
     Questionnaire,
     Subquestion,
 )
+from service.domain.rounds import NewRound
 from service.questionnaires import QUESTIONNAIRE_DIR, Catalog, load_file
 from service.storage import accounts, answers, assignments, respondents, rounds
 from service.storage.db import open_database
@@ -133,9 +134,9 @@ def check_balanced(invitations: list[Invitation], result: Assignment) -> None:
             {
                 "mayor": 2,
                 "chief_executive": 1,
-                "department_head": 3,
-                "staff_leader": 2,
-                "unit_leader": 7,
+                "department_head": 4,
+                "staff_leader": 3,
+                "unit_leader": 8,
                 "union_rep": 2,
             },
             True,
@@ -512,7 +513,8 @@ def db(tmp_path: Path) -> Iterator[sqlite_utils.Database]:
 
 def new_round(db: sqlite_utils.Database, name: str = "Runde") -> rounds.Round:
     municipality = accounts.create_municipality(db, f"Kommune {name}", "NO", "nb")
-    return rounds.create_round(db, municipality.id, name, "kommunekompasset-2.1", "nb", None)
+    new = NewRound(name=name, questionnaire_id="kommunekompasset-2.1", locale="nb", deadline=None)
+    return rounds.create_round(db, municipality.id, new)
 
 
 def test_storage_round_trip(db: sqlite_utils.Database, catalog: Catalog) -> None:

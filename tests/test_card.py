@@ -23,9 +23,10 @@ from service.storage import assignments
 from service.storage.db import open_database
 
 from .test_coordinator_web import make_client
+from .test_journey_api import blank_pdf
 from .test_use_cases import Both
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = blank_pdf()  # the service opens a PDF to check it: a header alone is refused
 # The example questionnaire's unit leader answers these, in this order.
 UNIT_LEADER = ["1.1.2", "1.2.1", "2.2.1", "2.2.2"]
 FULL = {
@@ -381,3 +382,67 @@ def test_the_page_api_and_database_agree(both: Both) -> None:
     with sqlite3.connect(both.db_path) as conn:
         rows = conn.execute("SELECT status, levels, comment FROM answers ORDER BY id").fetchall()
     assert rows[0] == rows[1]
+
+
+@pytest.fixture
+def quota_both(tmp_path: Path, example_dir: Path) -> Iterator[Both]:
+    """Uploads of up to 2 MB each, but at most 1 MB in all per respondent."""
+    settings = Settings(
+        db=str(tmp_path / "kompass.db"),
+        data_dir=str(tmp_path / "data"),
+        questionnaires=str(example_dir),
+        max_upload_mb=2,
+        evidence_quota_mb=1,
+    )
+    app, _, _ = make_client(settings)
+    with TestClient(app=app) as client:
+        yield Both(client, settings.db_path)
+
+
+@pytest.mark.parametrize("action", ["next", "evidence"])
+def test_the_quota_keeps_the_card_with_its_message_by_the_file(
+    quota_both: Both, action: str
+) -> None:
+    _, token = quota_both.invite(quota_both.round())
+    first = post_card(
+        quota_both,
+        token,
+        "1.1.2",
+        {"action": "evidence", "title": "Første"},
+        ("first.txt", b"a" * (600 * 1024), "text/plain"),
+    )
+    assert first.status_code == 200, first.text
+    typed = {"level-system": "3", "level-scope": "2", "comment": "Mer.", "action": action}
+    response = post_card(
+        quota_both, token, "1.1.2", typed, ("second.txt", b"b" * (600 * 1024), "text/plain")
+    )
+    assert response.status_code == 413
+    shown = field_error(response.text, "file")
+    assert shown is not None
+    assert shown.startswith("This file does not fit")
+    assert ">Mer.</textarea>" in response.text
+    assert re.search(r'name="level-scope" value="2"\s+checked', response.text)
+    assert quota_both.rows("SELECT COUNT(*) FROM evidence") == [(1,)]
+    assert answers(quota_both) == []
+
+
+def test_unreviewed_evidence_can_be_withdrawn_from_the_card(both: Both) -> None:
+    _, token = both.invite(both.round())
+    fields = {"action": "evidence", "title": "Utkast"}
+    added = post_card(both, token, "1.1.2", fields, ("plan.pdf", PDF, "application/pdf"))
+    assert added.status_code == 200
+    (evidence_id,) = both.rows("SELECT id FROM evidence")[0]
+    button = re.search(
+        rf'<button type="submit" form="withdraw-{evidence_id}"[^>]*>Withdraw</button>', added.text
+    )
+    assert button, "an unreviewed document offers Withdraw on the card"
+    form = f'<form method="post" action="/r/{token}/evidence/{evidence_id}/withdraw"'
+    assert form in added.text
+    # Forms cannot nest: the withdraw form comes after the card's form has ended.
+    card_end = added.text.index("</form>", added.text.index('id="card"'))
+    assert card_end < added.text.index(form)
+    gone = both.client.post(f"/r/{token}/evidence/{evidence_id}/withdraw", follow_redirects=False)
+    assert gone.status_code == 303
+    assert gone.headers["location"] == f"/r/{token}/i/1.1.2#evidence"
+    assert both.rows("SELECT COUNT(*) FROM evidence") == [(0,)]
+    assert "Utkast" not in both.client.get(f"/r/{token}/i/1.1.2").text

@@ -670,3 +670,15 @@ def test_glyph_widths_are_generated_from_the_font() -> None:
     """The committed width table is exactly what fontTools reads from DejaVu Sans."""
     committed = (ROOT / "service/report/charts/_glyph_widths.py").read_text(encoding="utf-8")
     assert committed == fontmetrics.source()
+
+
+@pytest.mark.parametrize("max_lines", [1, 2, 3])
+def test_remembered_wrapping_is_not_shared_between_callers(max_lines: int) -> None:
+    """Wrapping is remembered per label; a caller changing its lines changes no one else's."""
+    label = "Kommunen har en helhetlig arbeidsgiverstrategi som er kjent i organisasjonen"
+    first, cut = wrap(label, 120, 11, max_lines=max_lines)
+    first.append("changed")
+    again, cut_again = wrap(label, 120, 11, max_lines=max_lines)
+    assert "changed" not in again
+    assert (again, cut_again) == (first[:-1], cut)
+    assert all(text_width(line, 11) <= 120 for line in again)

@@ -291,3 +291,51 @@ def test_respondent_text_is_escaped_on_coordinator_pages(client: TestClient[Lite
     assert results.status_code == 200
     assert "<script>alert" not in results.text
     assert "&lt;script&gt;alert" in results.text
+
+
+@pytest.mark.parametrize("path", ["/health", "/", "/login", "/static/kompass.css", "/r/nope/"])
+def test_visits_without_a_session_store_none(
+    client: TestClient[Litestar], settings: Settings, path: str
+) -> None:
+    """A request without a session (respondents, probes, static files) writes no session file
+    and gets no session cookie; signing in still keeps a session, and signing out ends it."""
+    sessions = settings.data_path / "sessions"
+    for _ in range(3):
+        response = client.get(path, follow_redirects=False)
+        assert "kompass_session" not in response.headers.get("set-cookie", "")
+    assert not list(sessions.glob("*"))
+    sign_in(client, "k@fjellbygd.no")
+    assert len(list(sessions.glob("*"))) == 1
+    assert client.get("/rounds/", follow_redirects=False).status_code == 200
+    client.get(path, follow_redirects=False)
+    assert client.get("/rounds/", follow_redirects=False).status_code == 200
+    csrf = client.cookies["kompass_csrf"]
+    client.post("/logout", data={"_csrf_token": csrf}, follow_redirects=False)
+    assert client.get("/rounds/", follow_redirects=False).status_code == 303
+    assert not list(sessions.glob("*"))
+
+
+def test_results_say_not_enough_answers_yet_below_the_coverage_threshold(
+    client: TestClient[Litestar],
+) -> None:
+    # One answered indicator is far below half the points: no bare total that jumps.
+    csrf = sign_in(client, "k@fjellbygd.no")
+    round_id = new_round(client, csrf)
+    page = client.post(
+        f"/rounds/{round_id}/respondents", data={"role": "unit_leader", "_csrf_token": csrf}
+    )
+    link = re.search(r'id="new-link" readonly value="[^"]*(/r/[^"]+)"', page.text)
+    assert link
+    card = client.post(
+        f"{link.group(1)}/i/1.1.2",
+        data={"level-system": "3", "level-scope": "3"},
+        follow_redirects=False,
+    )
+    assert card.status_code == 303
+    results = client.get(f"/rounds/{round_id}/results")
+    assert results.status_code == 200
+    assert "For få svar ennå" in results.text
+    # In the example questionnaire 1.1.2 carries 16 of the 200 points: 8 %.
+    assert "bare 8 % av poengene har svar så langt" in results.text
+    # Area 1 too: 16 of its 100 points have answers; area 2 has none and says so already.
+    assert "bare 16 % av poengene har svar så langt" in results.text

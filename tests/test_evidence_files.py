@@ -31,6 +31,7 @@ from service.storage.evidence_files import (
     StoredFile,
     path_for,
     safe_display_name,
+    with_extension,
 )
 from service.web.errors import STATUS_BY_KIND
 from service.web.multipart import FIELD_TOO_LONG, MALFORMED, NOT_A_FORM, ONE_FILE, parse_upload
@@ -270,6 +271,9 @@ def test_accepted_types_are_stored_by_digest(
         pytest.param("Blåbærsyltetøy".encode("latin-1"), id="latin-1-text"),
         pytest.param(b"text with a \x00 byte", id="nul"),
         pytest.param("æ".encode()[:1], id="cut-utf8"),
+        pytest.param(b"%PDF-1.4\n" + bytes(range(256)) * 8, id="pdf-magic-then-garbage"),
+        pytest.param(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", id="pdf-without-pages"),
+        pytest.param(make_pdf()[:60], id="pdf-truncated"),
     ],
 )
 def test_other_content_is_unsupported_and_dropped(root: Path, data: bytes) -> None:
@@ -370,6 +374,25 @@ def test_path_for_rejects_anything_but_a_hex_digest(root: Path, digest: str) -> 
 )
 def test_safe_display_name(raw: str, shown: str) -> None:
     assert safe_display_name(raw) == shown
+
+
+@pytest.mark.parametrize(
+    ("name", "extension", "shown"),
+    [
+        ("payload.hta", "txt", "payload.txt"),
+        ("run.bat", "txt", "run.txt"),
+        ("page.html", "txt", "page.txt"),
+        ("rapport.PDF", "pdf", "rapport.pdf"),
+        ("Årsmelding 2024", "pdf", "Årsmelding 2024.pdf"),
+        ("plan.v2.docx", "docx", "plan.v2.docx"),
+        (".htaccess", "txt", "htaccess.txt"),
+        ("", "png", "evidence.png"),
+    ],
+)
+def test_stored_name_takes_the_extension_of_the_sniffed_type(
+    name: str, extension: str, shown: str
+) -> None:
+    assert with_extension(name, extension) == shown
 
 
 def test_safe_display_name_caps_length_and_keeps_extension() -> None:
@@ -604,7 +627,25 @@ def test_large_upload_streams_without_holding_the_file(root: Path) -> None:
     """20 MB arrive in 64 KiB messages made on the fly, as from a real server: the
     body never exists whole in memory, so any copy of it would show in the peak."""
     piece, pieces = 64 * 1024, 320
-    head = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+    # A real PDF (the store opens it with pypdf): one page, then a 20 MB stream object.
+    head = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        ],
+        start=1,
+    ):
+        offsets.append(len(head))
+        head += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    offsets.append(len(head))
+    head += b"4 0 obj\n<< /Length %d >>\nstream\n" % (piece * pieces)
+    xref = len(head) + piece * pieces + len(b"\nendstream\nendobj\n")
+    tail = b"\nendstream\nendobj\nxref\n0 5\n0000000000 65535 f \n"
+    tail += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    tail += b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
     prefix, suffix = multipart([("title", None, b"Stor"), ("file", "stor.pdf", b"\0")]).split(b"\0")
     digest = hashlib.sha256(head)
 
@@ -615,9 +656,10 @@ def test_large_upload_streams_without_holding_the_file(root: Path) -> None:
             data = rng.randbytes(piece)
             digest.update(data)
             yield data
-        yield suffix
+        digest.update(tail)
+        yield tail + suffix
 
-    length = len(prefix) + len(head) + piece * pieces + len(suffix)
+    length = len(prefix) + len(head) + piece * pieces + len(tail) + len(suffix)
     headers = [
         (b"content-type", b"multipart/form-data; boundary=b0undary"),
         (b"content-length", str(length).encode()),
@@ -631,7 +673,8 @@ def test_large_upload_streams_without_holding_the_file(root: Path) -> None:
     finally:
         tracemalloc.stop()
     assert status == 201, result
-    assert result["file"]["size"] == len(head) + piece * pieces
+    assert result["file"]["size"] == len(head) + piece * pieces + len(tail)
+    assert result["file"]["media_type"] == "application/pdf"
     assert result["file"]["sha256"] == digest.hexdigest()
     assert peak - baseline < 8 * MB, f"peak grew by {(peak - baseline) / MB:.1f} MB"
     assert temp_files(root) == []

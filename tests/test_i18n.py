@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import subprocess
 import sys
@@ -119,3 +120,22 @@ def test_every_message_has_nb_and_sv_translations(tmp_path: Path) -> None:
         }
         missing = sorted(wanted - done)
         assert not missing, f"{locale}: untranslated messages: {missing}"
+
+
+@pytest.mark.parametrize("locale", ["nb", "sv", "en"])
+@pytest.mark.parametrize(
+    ("value", "digits"),
+    [(0.0, 1), (-0.0, 1), (-0.04, 1), (0.05, 1), (0.15, 1), (2.25, 1), (1234.5678, 2), (7, 0)],
+)
+def test_remembered_numbers_are_babels(locale: str, value: float, digits: int) -> None:
+    """Numbers are formatted once and remembered; the result is Babel's every time."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    expected = format_decimal(value, format=pattern, locale=locale)
+    t = Translator(locale)
+    # The sign of zero must not be lost to a cache entry made for the other zero.
+    other_zero = 0.0 if math.copysign(1.0, value) < 0 else -0.0
+    t.number(other_zero, digits)
+    assert t.number(value, digits) == expected
+    assert t.number(value, digits) == expected

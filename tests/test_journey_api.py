@@ -9,6 +9,7 @@ answers. Then every kind of bad input gets a clear, localized 4xx and changes no
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 import httpx
 import msgspec
+import pypdf
 import pytest
 
 from service.domain.answers import (
@@ -36,7 +38,18 @@ from service.storage.migrations import migrate
 from .conftest import EXAMPLE, Server, free_port, server_env
 
 S, SC, R, E = Dimension.SYSTEM, Dimension.SCOPE, Dimension.RESULTS, Dimension.EVALUATION
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def blank_pdf() -> bytes:
+    """A real one-page PDF: the service checks a PDF's structure, not only its first bytes."""
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = blank_pdf()
 PASSWORD = "correct horse battery"
 
 

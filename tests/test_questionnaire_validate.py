@@ -85,6 +85,27 @@ BROKEN = [
         "indicator '2.2.2' has no dimension",
     ),
     (
+        "indicator without a measure",
+        mutate(
+            "            measure:\n"
+            "              nb: Publiser et kort sammendrag av hver politisk sak før møtet.\n"
+            "              sv: Publicera en kort sammanfattning av varje politiskt ärende före "
+            "sammanträdet.\n"
+            "              en: Publish a short summary of every political case before the meeting.\n",
+            "",
+        ),
+        '- id: "1.1.2"',
+        1,
+        "indicator '1.1.2' has no measure",
+    ),
+    (
+        "measure missing a locale",
+        mutate("              sv: Ta fram en kompetensplan för varje enhet.\n", ""),
+        "measure:",
+        5,
+        "missing translation for locale 'sv'",
+    ),
+    (
         "indicator weights that don't sum",
         mutate("weight: 60", "weight: 70"),
         "indicators:",
@@ -255,3 +276,6 @@ def test_schema_command(capsys: pytest.CaptureFixture[str]) -> None:
         "minimum": 1,
         "maximum": 100,
     }
+    indicator = schema["$defs"]["Indicator"]
+    assert "measure" in indicator["required"]
+    assert "default" not in indicator["properties"]["measure"]

@@ -160,10 +160,11 @@ def test_pdf_is_rendered_off_the_request_path_and_cached(
     assert download.headers["content-type"] == "application/pdf"
     assert download.content.startswith(b"%PDF-")
 
-    start = time.monotonic()
+    # An unchanged round is served straight from the cache: no 202 "being prepared" page,
+    # a redirect to the same file (its speed is measured in bench/, not here).
     again = client.get(url, follow_redirects=False)
+    assert 300 <= again.status_code < 400
     served = client.get(again.headers["location"])
-    assert time.monotonic() - start < 1.0  # unchanged round: straight from the cache
     assert again.headers["location"] == location
     assert served.content == download.content
 

@@ -14,12 +14,13 @@ from service.domain.answers import (
     IndicatorAnswer,
     Respondent,
     Status,
+    check_answers,
 )
 from service.domain.assessment import assess
 from service.domain.findings import Finding
 from service.domain.gaps import Reason
 from service.domain.questionnaire import Dimension, Questionnaire
-from service.domain.scoring import Score, indicator_fraction, score, to_tenths
+from service.domain.scoring import Score, indicator_fraction, level_credit, score, to_tenths
 from service.questionnaires import load_file
 
 from .conftest import EXAMPLE
@@ -47,17 +48,18 @@ def by_id(result: Score, kind: str, key: str) -> object:
 # --- one respondent, computed by hand ------------------------------------------------------
 #
 # Example questionnaire: dimension weights system 40, scope 20, results 20, evaluation 20;
-# levels 0–4. Fraction = Σ weight × effective level / 4 / Σ weight of applicable dimensions,
-# with scope/results/evaluation capped at the system level.
+# levels 0–4 earn credit 0, 0.40, 0.65, 0.85, 1.00 (LEVEL_CREDIT). Fraction = Σ weight ×
+# credit(effective level) / Σ weight of the known applicable dimensions, with
+# scope/results/evaluation capped at the system level.
 #
 # 1.1.1 (weight 60 of 1.1, max 40): system 3, scope 2, results 4→capped 3, evaluation 1
-#       = (40·3 + 20·2 + 20·3 + 20·1) / 4 / 100 = 240/400 = 0.60
-# 1.1.2 (weight 40, system+scope): system 2, scope 4→capped 2 = (40·2 + 20·2)/4/60 = 0.50
-#       1.1 = 40 × (60·0.60 + 40·0.50)/100 = 40 × 0.56 = 22.4
-# 1.2.1 (max 60): planned → 0.0            1.2 = 0.0           area 1 = 22.4
+#       = (40·0.85 + 20·0.65 + 20·0.85 + 20·0.40) / 100 = 72/100 = 0.72
+# 1.1.2 (weight 40, system+scope): system 2, scope 4→capped 2 = (40·0.65 + 20·0.65)/60 = 0.65
+#       1.1 = 40 × (60·0.72 + 40·0.65)/100 = 40 × 0.692 = 27.68 → 27.7
+# 1.2.1 (max 60): planned → 0.0            1.2 = 0.0           area 1 = 27.7
 # 2.1.1 (max 50): system 0 → everything 0  2.1 = 0.0
 # 2.2.1: don't know; 2.2.2 is not asked of the chief executive → 2.2 unknown; area 2 = 0.0
-# Total 22.4. Documented: only 1.1.1 has accepted evidence → 1.1 = 40 × 36/100 = 14.4.
+# Total 27.7. Documented: only 1.1.1 has accepted evidence → 1.1 = 40 × 43.2/100 = 17.3.
 SINGLE = AnswerSet(
     questionnaire="example-1.0",
     respondents=[
@@ -78,20 +80,20 @@ SINGLE = AnswerSet(
 
 def test_single_respondent_by_hand() -> None:
     result = score(Q, SINGLE)
-    assert by_id(result, "ind", "1.1.1").fraction == pytest.approx(0.60)  # type: ignore[attr-defined]
-    assert by_id(result, "ind", "1.1.2").fraction == pytest.approx(0.50)  # type: ignore[attr-defined]
-    # Indicator points: 1.1.1 max 24 × 0.60 = 14.4 (documented), 1.1.2 max 16 × 0.50 = 8.0
-    # (undocumented); together the 22.4 of 1.1. Unknown indicators have no points.
+    assert by_id(result, "ind", "1.1.1").fraction == pytest.approx(0.72)  # type: ignore[attr-defined]
+    assert by_id(result, "ind", "1.1.2").fraction == pytest.approx(0.65)  # type: ignore[attr-defined]
+    # Indicator points: 1.1.1 max 24 × 0.72 = 17.28 (documented), 1.1.2 max 16 × 0.65 = 10.4
+    # (undocumented); together the 27.68 of 1.1. Unknown indicators have no points.
     assert [
         (r.id, r.points, r.documented_points) for r in result.indicators if r.points is not None
     ] == [
-        ("1.1.1", pytest.approx(14.4), pytest.approx(14.4)),
-        ("1.1.2", pytest.approx(8.0), 0.0),
+        ("1.1.1", pytest.approx(17.28), pytest.approx(17.28)),
+        ("1.1.2", pytest.approx(10.4), 0.0),
         ("1.2.1", 0.0, 0.0),
         ("2.1.1", 0.0, 0.0),
     ]
     assert [(s.id, s.points, s.documented_points) for s in result.subquestions] == [
-        ("1.1", 22.4, 14.4),
+        ("1.1", 27.7, 17.3),
         ("1.2", 0.0, 0.0),
         ("2.1", 0.0, 0.0),
         ("2.2", None, None),
@@ -99,10 +101,10 @@ def test_single_respondent_by_hand() -> None:
     assert [
         (a.number, a.points, a.documented_points, a.known_max_points) for a in result.areas
     ] == [
-        (1, 22.4, 14.4, 100),
+        (1, 27.7, 17.3, 100),
         (2, 0.0, 0.0, 50),
     ]
-    assert (result.points, result.documented_points, result.max_points) == (22.4, 14.4, 200)
+    assert (result.points, result.documented_points, result.max_points) == (27.7, 17.3, 200)
     assert result.coverage.indicators_known == 4
     assert result.coverage.subquestions_known == 3
     assert result.coverage.dont_know == 1
@@ -110,32 +112,32 @@ def test_single_respondent_by_hand() -> None:
 
 def test_single_respondent_findings() -> None:
     result = score(Q, SINGLE)
-    assert by_id(result, "ind", "1.1.1").finding is Finding.CHALLENGE  # type: ignore[attr-defined]
+    assert by_id(result, "ind", "1.1.1").finding is Finding.STRENGTH  # type: ignore[attr-defined]
     assert by_id(result, "ind", "1.2.1").finding is Finding.WEAKNESS  # type: ignore[attr-defined]
-    assert by_id(result, "sq", "1.1").finding is Finding.CHALLENGE  # type: ignore[attr-defined]  # 0.56
+    assert by_id(result, "sq", "1.1").finding is Finding.CHALLENGE  # type: ignore[attr-defined]  # 0.692
     assert by_id(result, "sq", "2.2").finding is None  # type: ignore[attr-defined]
-    assert result.areas[0].finding is Finding.WEAKNESS  # 22.4 of 100
+    assert result.areas[0].finding is Finding.WEAKNESS  # 27.7 of 100
 
 
 def test_single_respondent_gaps_by_hand() -> None:
     # Next step = raise the weakest effective dimension one level (ties: system first).
-    # 2.1.1: max 50, system 0 → 1 lifts capped scope and results to 1: (40+20+20)/400 = 0.20
-    #        → +10.0, reason "no system in place"
-    # 1.2.1: max 60, planned → system 1: 40/400 = 0.10 → +6.0, "planned, not started"
-    # 1.1.2: max 16, system 2 = scope 2 → system 3 lifts scope to 3: 180/240 = 0.75 → +4.0
-    # 1.1.1: max 24, evaluation 1 is weakest → 2: 260/400 = 0.65 → +1.2, "not evaluated"
+    # 2.1.1: max 50, system 0 → 1 lifts capped scope and results to 1: (40+20+20)·0.40/100
+    #        = 0.32 → +16.0, reason "no system in place"
+    # 1.2.1: max 60, planned → system 1: 40·0.40/100 = 0.16 → +9.6, "planned, not started"
+    # 1.1.2: max 16, system 2 = scope 2 → system 3 lifts scope to 3: 0.85 → +16·0.20 = 3.2
+    # 1.1.1: max 24, evaluation 1 is weakest → 2: 77/100 = 0.77 → +1.2, "not evaluated"
     result = assess(Q, SINGLE)
     assert [
         (g.rank, g.indicator, g.next_step_gain, g.full_gain, g.reason) for g in result.gaps
     ] == [
-        (1, "2.1.1", 10.0, 50.0, Reason.NO_SYSTEM),
-        (2, "1.2.1", 6.0, 60.0, Reason.PLANNED_ONLY),
-        (3, "1.1.2", 4.0, 8.0, Reason.WEAK_SYSTEM),
-        (4, "1.1.1", 1.2, 9.6, Reason.NOT_EVALUATED),
+        (1, "2.1.1", 16.0, 50.0, Reason.NO_SYSTEM),
+        (2, "1.2.1", 9.6, 60.0, Reason.PLANNED_ONLY),
+        (3, "1.1.2", 3.2, 5.6, Reason.WEAK_SYSTEM),
+        (4, "1.1.1", 1.2, 6.72, Reason.NOT_EVALUATED),
     ]
     assert result.gaps[2].next_step is S
     assert (result.gaps[3].next_step_from, result.gaps[3].next_step_to) == (1.0, 2.0)
-    # Area 2 (0 of 50 known points) is weaker than area 1 (22.4 of 100); both are suggested.
+    # Area 2 (0 of 50 known points) is weaker than area 1 (27.7 of 100); both are suggested.
     assert [f.area for f in result.focus_areas] == [2, 1]
     assert [g.indicator for g in result.focus_areas[1].gaps] == ["1.2.1", "1.1.2", "1.1.1"]
 
@@ -144,12 +146,12 @@ def test_single_respondent_gaps_by_hand() -> None:
 #
 # 1.2.1 (mayor, chief executive, unit leader; all four dimensions; max 60):
 #   mayor 4/4/4/4, chief executive 3/3/2/2, unit leader 1/1/0/0
-#   medians: system 3, scope 3, results 2, evaluation 2 → (120+60+40+40)/400 = 0.65 → 39.0
+#   medians: system 3, scope 3, results 2, evaluation 2 → (34+17+13+13)/100 = 0.77 → 46.2
 #   every dimension is 3–4 levels apart → disagreement on all four;
-#   mayor 1.00 vs unit leader (40+20)/400 = 0.15 → role gap.
-# 1.1.2 (chief executive, unit leader; system+scope): system 2 and 3 → median 2.5; scope 2 and 2
-#   → (40·2.5 + 20·2)/4/60 = 140/240 = 0.5833…; the mayor's answer is not asked of the mayor
-#   and is ignored.
+#   mayor 1.00 vs unit leader (40+20)·0.40/100 = 0.24 → role gap.
+# 1.1.2 (chief executive, unit leader; system+scope): system 2 and 3 → median 2.5, credit
+#   halfway between 0.65 and 0.85 = 0.75; scope 2 and 2 → (40·0.75 + 20·0.65)/60 = 43/60;
+#   the mayor's answer is not asked of the mayor and is ignored.
 GROUP = AnswerSet(
     questionnaire="example-1.0",
     respondents=[
@@ -184,15 +186,15 @@ def test_group_by_hand() -> None:
     result = assess(Q, GROUP)
     ind = by_id(result.score, "ind", "1.2.1")
     assert ind.levels == {S: 3.0, SC: 3.0, R: 2.0, E: 2.0}  # type: ignore[attr-defined]
-    assert ind.fraction == pytest.approx(0.65)  # type: ignore[attr-defined]
+    assert ind.fraction == pytest.approx(0.77)  # type: ignore[attr-defined]
     assert ind.comments == ["Lite brukt hos oss."]  # type: ignore[attr-defined]
-    assert by_id(result.score, "sq", "1.2").points == 39.0  # type: ignore[attr-defined]
-    assert by_id(result.score, "ind", "1.1.2").fraction == pytest.approx(140 / 240)  # type: ignore[attr-defined]
+    assert by_id(result.score, "sq", "1.2").points == 46.2  # type: ignore[attr-defined]
+    assert by_id(result.score, "ind", "1.1.2").fraction == pytest.approx(43 / 60)  # type: ignore[attr-defined]
     assert [(d.indicator, d.dimensions) for d in result.disagreements] == [("1.2.1", [S, SC, R, E])]
     assert result.disagreements[0].spread[R].low == 0
     assert result.disagreements[0].spread[R].high == 4
     assert [(g.indicator, g.high_role, g.low_role, g.low_fraction) for g in result.role_gaps] == [
-        ("1.2.1", "mayor", "unit_leader", 0.15)
+        ("1.2.1", "mayor", "unit_leader", pytest.approx(0.24))
     ]
 
 
@@ -210,7 +212,7 @@ def test_one_outlier_does_not_swing_the_median() -> None:
                 for i, lv in enumerate([*calm, outlier])
             ],
         )
-        assert by_id(score(Q, answers), "ind", "1.2.1").fraction == pytest.approx(0.5)  # type: ignore[attr-defined]
+        assert by_id(score(Q, answers), "ind", "1.2.1").fraction == pytest.approx(0.65)  # type: ignore[attr-defined]
 
 
 def test_roles_not_meant_for_an_indicator_are_ignored() -> None:
@@ -231,7 +233,7 @@ def test_no_system_means_nothing_else_counts() -> None:
     ind = Q.indicator("1.2.1")
     assert ind is not None
     assert indicator_fraction(Q, ind, {S: 0, SC: 4, R: 4, E: 4}) == 0.0
-    assert indicator_fraction(Q, ind, {S: 1, SC: 4, R: 4, E: 4}) == pytest.approx(0.25)
+    assert indicator_fraction(Q, ind, {S: 1, SC: 4, R: 4, E: 4}) == pytest.approx(0.40)
 
 
 def test_fully_achieved_but_undocumented_is_a_documentation_gap() -> None:
@@ -411,3 +413,112 @@ def test_adding_evidence_never_lowers_the_documented_score(
     for x, y in zip(before.subquestions, after.subquestions, strict=True):
         assert (y.documented_points or 0) >= (x.documented_points or 0)
     assert after.points == before.points
+
+
+# --- calibrated method: credit per level, unknown dimensions, coverage, evidence ---------------
+
+
+@pytest.mark.parametrize(
+    ("level", "top", "credit"),
+    [
+        (0, 4, 0.0),
+        (1, 4, 0.40),
+        (2, 4, 0.65),
+        (2.5, 4, 0.75),
+        (3, 4, 0.85),
+        (4, 4, 1.0),
+        (1, 2, 0.65),
+    ],
+)
+def test_level_credit(level: float, top: int, credit: float) -> None:
+    assert level_credit(level, top) == pytest.approx(credit)
+
+
+@pytest.mark.parametrize(
+    ("given", "fraction"),
+    [
+        # Nobody knew results or evaluation: they are left out, the known ones decide.
+        ({S: 3, SC: 2, R: None, E: None}, (40 * 0.85 + 20 * 0.65) / 60),
+        ({S: 3}, 0.85),
+        # Known at 0, they pull the fraction down: knowing is not penalised, not-doing is.
+        ({S: 3, SC: 2, R: 0, E: 0}, (40 * 0.85 + 20 * 0.65) / 100),
+    ],
+)
+def test_unknown_dimensions_are_left_out(
+    given: dict[Dimension, int | None], fraction: float
+) -> None:
+    ind = Q.indicator("1.2.1")
+    assert ind is not None
+    assert indicator_fraction(Q, ind, given) == pytest.approx(fraction)
+
+
+def test_coverage_and_estimate_by_hand() -> None:
+    # GROUP answers 1.1.2 (weight 40 of 1.1) and 1.2.1 (all of 1.2); nothing in area 2.
+    # Area 1 coverage = (40 × 0.4 + 60 × 1.0) / 100 = 0.76; area 2 = 0; total 76/200 = 0.38.
+    # Area 1 = 1.1 (40 × 43/60 = 28.7) + 1.2 (46.2) = 74.9, all its sub-questions known, so the
+    # estimate is 74.9; area 2 has nothing known and counts at area 1's share: 74.9.
+    result = score(Q, GROUP)
+    assert [(a.coverage, a.estimate, a.enough) for a in result.areas] == [
+        (pytest.approx(0.76), 74.9, True),
+        (0.0, None, False),
+    ]
+    assert by_id(result, "sq", "1.1").coverage == pytest.approx(0.4)  # type: ignore[attr-defined]
+    assert result.coverage.share == pytest.approx(0.38)
+    assert (result.points, result.estimate, result.enough) == (74.9, 149.8, False)
+
+
+def test_estimate_extrapolates_an_area_from_its_known_subquestions() -> None:
+    # Only 2.1.1 (2.1, max 50) is answered in area 2: 4/4/4/4 → 50 of the 50 known points,
+    # so area 2 is estimated at 100 while its points are 50 and its coverage 0.5.
+    answers = AnswerSet(
+        questionnaire="example-1.0",
+        respondents=[
+            Respondent(
+                id="c",
+                role="chief_executive",
+                answers=[IndicatorAnswer(indicator="2.1.1", levels=levels(4, 4, 4, 4))],
+            )
+        ],
+    )
+    area2 = score(Q, answers).areas[1]
+    assert (area2.points, area2.estimate, area2.coverage, area2.enough) == (50.0, 100.0, 0.5, True)
+
+
+ANSWERED_4 = IndicatorAnswer(indicator="2.1.1", levels=levels(4, 4, 4, 4))
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        # A second chief executive who said "don't know" uploaded the accepted document.
+        AnswerSet(
+            questionnaire="example-1.0",
+            respondents=[
+                Respondent(id="a", role="chief_executive", answers=[ANSWERED_4]),
+                Respondent(
+                    id="b",
+                    role="chief_executive",
+                    answers=[
+                        IndicatorAnswer(
+                            indicator="2.1.1", status=Status.DONT_KNOW, evidence=ACCEPTED
+                        )
+                    ],
+                ),
+            ],
+        ),
+        # Someone uploaded it and never answered: the evidence is not on any answer.
+        AnswerSet(
+            questionnaire="example-1.0",
+            respondents=[Respondent(id="a", role="chief_executive", answers=[ANSWERED_4])],
+            evidence={"2.1.1": ACCEPTED},
+        ),
+    ],
+)
+def test_evidence_documents_the_practice_whoever_uploaded_it(answers: AnswerSet) -> None:
+    result = score(Q, answers)
+    assert by_id(result, "sq", "2.1").documented_points == 50.0  # type: ignore[attr-defined]
+
+
+def test_evidence_for_an_unknown_indicator_is_a_problem() -> None:
+    answers = AnswerSet(questionnaire="example-1.0", evidence={"9.9.9": ACCEPTED})
+    assert [p.path for p in check_answers(Q, answers)] == ["$.evidence.9.9.9"]

@@ -61,6 +61,12 @@ def test_generated_secret_is_kept_between_starts(tmp_path: Path) -> None:
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
+def test_a_damaged_stored_secret_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret_key").write_text("", encoding="ascii")
+    with pytest.raises(SettingsError, match="stored secret key is damaged"):
+        ensure_secret(Settings(data_dir=str(tmp_path)))
+
+
 def test_every_setting_is_documented() -> None:
     docs = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
     for name in setting_names():

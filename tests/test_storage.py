@@ -6,9 +6,11 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import msgspec
 import pytest
 
-from service.domain.answers import IndicatorAnswer
+from service.domain.answers import EvidenceRef, EvidenceState, IndicatorAnswer, Status
+from service.domain.questionnaire import Dimension
 from service.domain.rounds import NewRound
 from service.storage import accounts, answers, respondents, rounds
 from service.storage.db import Store, open_database
@@ -112,3 +114,50 @@ def test_db_migrate_command(
     assert "applied 0001_municipalities" in capsys.readouterr().out
     assert main(["db", "migrate"]) == 0
     assert "up to date" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("people", [0, 1, 7])
+def test_answer_set_reads_each_respondents_latest_answers_in_one_query(
+    tmp_path: Path, people: int
+) -> None:
+    """The round's answers read at once equal each respondent's own latest versions."""
+    db = open_database(tmp_path / "k.db")
+    migrate(db)
+    municipality = accounts.create_municipality(db, "Fjellbygd", "NO", "nb")
+    rnd = rounds.create_round(
+        db,
+        municipality.id,
+        NewRound(name="R", questionnaire_id="example-1.0", locale="nb", deadline=None),
+    )
+    other = rounds.create_round(
+        db,
+        municipality.id,
+        NewRound(name="Other", questionnaire_id="example-1.0", locale="nb", deadline=None),
+    )
+    stranger, _ = respondents.invite(db, other.id, "mayor")
+    answers.save(db, stranger.id, IndicatorAnswer(indicator="1.1.1"), author="t")
+    invited = [respondents.invite(db, rnd.id, "mayor")[0] for _ in range(people)]
+    for n, person in enumerate(invited):
+        # Several versions per indicator, interleaved between respondents: the latest counts.
+        for version in range(3):
+            for indicator in ("1.1.1", "1.2.1", "2.1.1")[: 1 + n % 3]:
+                level = (n + version) % 4
+                answer = IndicatorAnswer(
+                    indicator=indicator,
+                    status=Status.DONT_KNOW if (n, version) == (2, 2) else Status.ANSWERED,
+                    levels={Dimension.SYSTEM: level, Dimension.SCOPE: None},
+                    comment=f"v{version}",
+                )
+                answers.save(db, person.id, answer, author="t")
+    ref = EvidenceRef(id="e1", state=EvidenceState.ACCEPTED)
+    evidence = {(invited[0].id, "1.1.1"): [ref]} if invited else {}
+    pairs = [(p.id, p.role) for p in invited]
+    result = answers.answer_set(db, "example-1.0", pairs, evidence)
+    assert [r.id for r in result.respondents] == [f"r{p.id}" for p in invited]
+    for person, got in zip(invited, result.respondents, strict=True):
+        expected = sorted(answers.current(db, person.id).values(), key=lambda a: a.indicator)
+        assert [msgspec.structs.replace(a, evidence=[]) for a in got.answers] == expected
+        assert all(a.comment == "v2" for a in got.answers)
+        for a in got.answers:
+            assert a.evidence == evidence.get((person.id, a.indicator), [])
+    db.close()

@@ -74,6 +74,9 @@ class AnswerSet(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen
 
     questionnaire: str
     respondents: list[Respondent] = msgspec.field(default_factory=list)
+    # Evidence for an indicator that is not attached to any respondent's current answer to it
+    # (uploaded, then never answered). Evidence documents the practice, whoever uploaded it.
+    evidence: dict[IndicatorId, list[EvidenceRef]] = msgspec.field(default_factory=dict)
 
 
 class AnswerProblem(msgspec.Struct, frozen=True):
@@ -148,4 +151,9 @@ def check_answers(q: Questionnaire, answers: AnswerSet) -> list[AnswerProblem]:
                         f"{apath}.levels", f"a '{ans.status.value}' answer cannot carry levels"
                     )
                 )
+    problems.extend(
+        AnswerProblem(f"$.evidence.{ind_id}", f"unknown indicator '{ind_id}'")
+        for ind_id in answers.evidence
+        if ind_id not in indicators
+    )
     return problems

@@ -56,3 +56,16 @@ class UnsupportedType(KompassError):
     """An upload's content is of a type Kompass does not accept."""
 
     kind = "unsupported_type"
+
+
+class TooManyRequests(KompassError):
+    """Too many attempts, or too many at once: the caller should retry after a while.
+
+    ``retry_after`` is in seconds (the web layer sends it as ``Retry-After``).
+    """
+
+    kind = "too_many"
+
+    def __init__(self, message: str, *, retry_after: int, **params: Any) -> None:
+        super().__init__(message, **params)
+        self.retry_after = retry_after

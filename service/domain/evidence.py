@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 import msgspec
 
 from service.domain.answers import EvidenceRef, EvidenceState
-from service.domain.errors import InvalidInput
+from service.domain.errors import Conflict, InvalidInput, NotFound, TooLarge
+from service.domain.messages import N_
 
 MAX_REVIEW_COMMENT = 2000
 
@@ -80,3 +81,33 @@ def check_review_comment(comment: str) -> str:
     if len(comment) > MAX_REVIEW_COMMENT:
         raise InvalidInput("The comment is too long.")
     return comment.strip()
+
+
+QUOTA_USED_UP = N_(
+    "You have used all your space for uploaded files (%(limit)s MB). Add a link instead,"
+    " or ask your coordinator."
+)
+QUOTA_EXCEEDED = N_(
+    "This file does not fit in your remaining space for uploads (%(limit)s MB per person)."
+)
+
+
+def quota_error(left: int, limit: str) -> TooLarge:
+    """The refusal of a file that does not fit in the ``left`` bytes of a respondent's quota.
+
+    ``limit`` is the whole quota as shown (in MB); only it is shown, since a remaining
+    amount with decimals would not follow the reader's locale.
+    """
+    return TooLarge(QUOTA_USED_UP if left <= 0 else QUOTA_EXCEEDED, limit=limit)
+
+
+def check_withdrawable(record: EvidenceRecord, respondent_id: int) -> None:
+    """Only the respondent who gave a piece of evidence may withdraw it, and only unreviewed.
+
+    Once reviewed, evidence is part of the round's record and stays; someone else's
+    evidence is not found (its existence is not revealed).
+    """
+    if record.respondent_id != respondent_id:
+        raise NotFound("No such evidence.")
+    if record.state is not EvidenceState.SUBMITTED:
+        raise Conflict("Evidence that has been reviewed can no longer be withdrawn.")

@@ -84,14 +84,16 @@ def next_step(
     if ind is None or result.fraction is None:
         return None, None, None, 0.0
     top = len(q.scale) - 1
-    effective = effective_levels(ind, result.levels)
+    # Only dimensions someone knew can be raised; an unknown one does not count in the score.
+    known = {d: v for d, v in result.levels.items() if d not in result.unknown_dimensions}
+    effective = effective_levels(ind, known)
     candidates = [d for d in DIMENSION_ORDER if d in effective and effective[d] < top - _EPS]
     if not candidates:
         return None, None, None, result.fraction
     weakest = min(candidates, key=lambda d: (effective[d], DIMENSION_ORDER.index(d)))
-    raised = dict(result.levels)
-    raised[weakest] = min(float(top), result.levels[weakest] + 1)
-    return weakest, result.levels[weakest], raised[weakest], indicator_fraction(q, ind, raised)
+    raised = dict(known)
+    raised[weakest] = min(float(top), known[weakest] + 1)
+    return weakest, known[weakest], raised[weakest], indicator_fraction(q, ind, raised)
 
 
 def _reason(result: IndicatorResult, step: Dimension | None) -> Reason:

@@ -71,7 +71,7 @@ class Thresholds(Base):
     weakness: Annotated[float, msgspec.Meta(ge=0, lt=1)] = 0.4
 
 
-class Indicator(Base):
+class Indicator(Base, kw_only=True):
     """One observable practice, answered by the roles that would know it."""
 
     id: IndicatorId
@@ -79,6 +79,11 @@ class Indicator(Base):
     why: LocalizedText
     good_practice: LocalizedText
     evidence_hint: LocalizedText
+    # The action a council adopts to put the practice in place ("Vedta en
+    # kommunikasjonsstrategi …"); the development plan lists measures, not questions.
+    # Required, but defaulted so that a missing one is reported with every other
+    # problem rather than stopping the decoder at the first indicator.
+    measure: LocalizedText = msgspec.field(default_factory=dict)
     roles: list[Identifier]
     dimensions: list[Dimension]
     weight: Percent
@@ -181,6 +186,8 @@ def _localized_fields(q: Questionnaire) -> Iterator[tuple[str, LocalizedText]]:
                 ibase = f"{sbase}.indicators[{n}]"
                 for name in ("question", "why", "good_practice", "evidence_hint"):
                     yield f"{ibase}.{name}", getattr(ind, name)
+                if ind.measure:  # a missing measure is reported once, by _check_indicator
+                    yield f"{ibase}.measure", ind.measure
 
 
 def missing_translations(q: Questionnaire) -> list[Problem]:
@@ -237,6 +244,8 @@ def _check_indicator(q: Questionnaire, ind: Indicator, sq: Subquestion, path: st
     problems: list[Problem] = []
     if not ind.id.startswith(sq.id + "."):
         problems.append(Problem(f"{path}.id", f"indicator '{ind.id}' is not under '{sq.id}'"))
+    if not ind.measure:
+        problems.append(Problem(f"{path}.measure", f"indicator '{ind.id}' has no measure"))
     role_ids = {r.id for r in q.roles}
     if not ind.roles:
         problems.append(Problem(f"{path}.roles", f"indicator '{ind.id}' has no role"))

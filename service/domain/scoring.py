@@ -21,13 +21,18 @@ from collections.abc import Iterable, Mapping
 
 import msgspec
 
-from service.domain.answers import AnswerSet, IndicatorAnswer, Status
+from service.domain.answers import AnswerSet, EvidenceRef, EvidenceState, IndicatorAnswer, Status
 from service.domain.findings import Finding, classify
-from service.domain.questionnaire import Dimension, Indicator, Questionnaire
+from service.domain.questionnaire import Dimension, Indicator, Questionnaire, Subquestion
 
 DISAGREEMENT_LEVELS = 2  # respondents this many levels apart disagree
-# Two roles whose median fractions differ by at least one full level on every dimension
-# see the practice differently enough to report it.
+# Below this share of its points answered, an area's (or the total's) points are "not enough
+# answers yet": every newly answered sub-question adds its points, so a sum over half the
+# questionnaire still jumps with each answer. Coverage weighs each indicator by its points.
+COVERAGE_THRESHOLD = 0.5
+# Two roles whose median fractions differ by at least a quarter of the indicator (one level on
+# the 0–4 scale, before the credit curve of LEVEL_CREDIT) see the practice differently enough
+# to report it.
 ROLE_GAP_LEVELS = 1.0
 
 
@@ -48,20 +53,43 @@ def answer_levels(answer: IndicatorAnswer, indicator: Indicator) -> dict[Dimensi
     return {d: answer.levels.get(d) for d in indicator.dimensions}
 
 
+# What a dimension earns at each step of the level scale, as a share of its weight: the scale's
+# bottom, its quarter points and its top (levels 0–4 on a five-step scale). Calibrated against
+# the formal Røros 2017 evaluation (docs/calibration.md): formal evaluators credit a practice
+# that is partly in place with about two-thirds of its points, not half, so the credit rises
+# steeply at first and flattens towards the top. It is a rounding of (level/top) ** 0.65, the
+# curve that cross-validation chose on every split of the areas. Levels between steps (a median
+# of 2.5) are interpolated linearly.
+LEVEL_CREDIT = (0.0, 0.4, 0.65, 0.85, 1.0)
+
+
+def level_credit(level: float, top: int) -> float:
+    """The share (0–1) of a dimension's weight that a level earns on a scale of 0..top."""
+    position = max(0.0, min(level / top, 1.0)) * (len(LEVEL_CREDIT) - 1)
+    step = min(int(position), len(LEVEL_CREDIT) - 2)
+    low, high = LEVEL_CREDIT[step], LEVEL_CREDIT[step + 1]
+    return low + (high - low) * (position - step)
+
+
 def effective_levels(
     indicator: Indicator, levels: Mapping[Dimension, float | None]
 ) -> dict[Dimension, float]:
-    """Levels after the system cap, as they count in the score.
+    """The known levels after the system cap, as they count in the score.
 
     This is the one place the cap lives: scope, results and evaluation count at most the
-    system/process level, because what no system supports cannot earn points. An unknown
+    system/process level, because what no system supports cannot earn points. A dimension
+    nobody knew (missing or ``None``) is left out, as if it did not apply; an unknown system
     level counts 0.
     """
     system = levels.get(Dimension.SYSTEM) or 0.0
-    return {
-        d: (levels.get(d) or 0.0) if d is Dimension.SYSTEM else min(levels.get(d) or 0.0, system)
-        for d in indicator.dimensions
-    }
+    effective: dict[Dimension, float] = {}
+    for dim in indicator.dimensions:
+        level = levels.get(dim)
+        if dim is Dimension.SYSTEM:
+            effective[dim] = system
+        elif level is not None:
+            effective[dim] = min(level, system)
+    return effective
 
 
 def indicator_fraction(
@@ -69,13 +97,14 @@ def indicator_fraction(
 ) -> float:
     """The share (0–1) of an indicator's weight earned by these dimension levels.
 
-    The levels count after the system cap (``effective_levels``).
+    Each known dimension earns its weight × ``level_credit`` of its level after the system cap
+    (``effective_levels``); the fraction is that sum over the known dimensions' weights.
     """
     top = len(q.scale) - 1
     weights = {d.id: d.weight for d in q.dimensions}
-    total_weight = sum(weights[d] for d in indicator.dimensions)
     effective = effective_levels(indicator, levels)
-    earned = sum(weights[d] * level / top for d, level in effective.items())
+    total_weight = sum(weights[d] for d in effective)
+    earned = sum(weights[d] * level_credit(level, top) for d, level in effective.items())
     return earned / total_weight
 
 
@@ -138,6 +167,7 @@ class SubquestionResult(msgspec.Struct, kw_only=True):
     indicators: int
     indicators_known: int
     finding: Finding | None
+    coverage: float  # share of the sub-question's indicator weight that has answers
 
 
 class AreaResult(msgspec.Struct, kw_only=True):
@@ -151,6 +181,11 @@ class AreaResult(msgspec.Struct, kw_only=True):
     subquestions: int
     subquestions_known: int
     finding: Finding | None
+    coverage: float  # share of the area's points whose indicators have answers (by weight)
+    # The area's points extrapolated from its known sub-questions to its maximum: what the
+    # known practice predicts for the whole area (None when nothing is known).
+    estimate: float | None
+    enough: bool  # coverage reaches COVERAGE_THRESHOLD: the figures can be shown as a result
 
 
 class Coverage(msgspec.Struct, kw_only=True):
@@ -164,6 +199,7 @@ class Coverage(msgspec.Struct, kw_only=True):
     subquestions_known: int
     answers: int
     dont_know: int
+    share: float  # share of the questionnaire's points whose indicators have answers
 
 
 class Score(msgspec.Struct, kw_only=True):
@@ -177,6 +213,10 @@ class Score(msgspec.Struct, kw_only=True):
     subquestions: list[SubquestionResult]
     indicators: list[IndicatorResult]
     coverage: Coverage
+    # Sum of the area estimates (an area with nothing known at the mean of the known areas):
+    # the provisional total to compare with a formal evaluation. None when nothing is known.
+    estimate: float | None
+    enough: bool  # coverage.share reaches COVERAGE_THRESHOLD
 
 
 def _role_gap(per_role: Mapping[str, list[float]], top: int) -> RoleGap | None:
@@ -198,15 +238,23 @@ def score_indicator(
     subquestion_id: str,
     subquestion_max: int,
     answers: Iterable[tuple[str, IndicatorAnswer]],
+    unattached_evidence: Iterable[EvidenceRef] = (),
 ) -> IndicatorResult:
-    """Combine the answers of eligible respondents, given as ``(role, answer)`` pairs."""
+    """Combine the answers of eligible respondents, given as ``(role, answer)`` pairs.
+
+    Accepted evidence documents the practice whoever uploaded it: on any answer to the
+    indicator (also "don't know" or another role's) or not attached to an answer at all.
+    """
     top = len(q.scale) - 1
     by_dimension: dict[Dimension, list[int]] = {d: [] for d in indicator.dimensions}
     per_role: dict[str, list[float]] = {}
     respondents = dont_know = planned = 0
-    documented = False
+    documented = any(e.state is EvidenceState.ACCEPTED for e in unattached_evidence)
     comments: list[str] = []
+    # Respondents give the same few level combinations: work out each one's fraction once.
+    fractions: dict[tuple[int | None, ...], float] = {}
     for role, answer in answers:
+        documented = documented or answer.documented
         if role not in indicator.roles:
             continue
         if answer.comment.strip():
@@ -217,11 +265,14 @@ def score_indicator(
             continue
         respondents += 1
         planned += answer.status is Status.PLANNED
-        documented = documented or answer.documented
         for dim, level in levels.items():
             if level is not None:
                 by_dimension[dim].append(level)
-        per_role.setdefault(role, []).append(indicator_fraction(q, indicator, levels))
+        key = tuple(levels.values())  # ordered by indicator.dimensions
+        fraction_here = fractions.get(key)
+        if fraction_here is None:
+            fraction_here = fractions[key] = indicator_fraction(q, indicator, levels)
+        per_role.setdefault(role, []).append(fraction_here)
 
     levels_median = {d: float(statistics.median(v)) for d, v in by_dimension.items() if v}
     unknown = [d for d, v in by_dimension.items() if not v]
@@ -264,6 +315,71 @@ def _weighted_points(
     return value, len(known)
 
 
+def _score_subquestion(
+    q: Questionnaire,
+    area_number: int,
+    sq: Subquestion,
+    by_indicator: Mapping[str, list[tuple[str, IndicatorAnswer]]],
+    evidence: Mapping[str, list[EvidenceRef]],
+) -> tuple[SubquestionResult, list[IndicatorResult]]:
+    """A sub-question's points (claimed and documented) and coverage, with its indicators."""
+    results = [
+        score_indicator(
+            q,
+            ind,
+            area_number,
+            sq.id,
+            sq.max_points,
+            by_indicator.get(ind.id, []),
+            evidence.get(ind.id, ()),
+        )
+        for ind in sq.indicators
+    ]
+    weights = [ind.weight for ind in sq.indicators]
+    claimed, known = _weighted_points(
+        sq.max_points, list(zip(weights, [r.fraction for r in results], strict=True))
+    )
+    documented, _ = _weighted_points(
+        sq.max_points, list(zip(weights, [r.documented_fraction for r in results], strict=True))
+    )
+    covered = sum(w for w, r in zip(weights, results, strict=True) if r.known)
+    result = SubquestionResult(
+        id=sq.id,
+        area=area_number,
+        max_points=sq.max_points,
+        points=None if claimed is None else from_tenths(to_tenths(claimed)),
+        documented_points=None if documented is None else from_tenths(to_tenths(documented)),
+        indicators=len(sq.indicators),
+        indicators_known=known,
+        finding=None if claimed is None else classify(claimed / sq.max_points, q.thresholds),
+        coverage=covered / sum(weights),
+    )
+    return result, results
+
+
+def _area_result(q: Questionnaire, number: int, subs: list[SubquestionResult]) -> AreaResult:
+    """An area's sums over its known sub-questions, its coverage and its estimate."""
+    known = [s for s in subs if s.points is not None]
+    tenths = sum(to_tenths(s.points or 0.0) for s in known)
+    documented_tenths = sum(to_tenths(s.documented_points or 0.0) for s in known)
+    known_max = sum(s.max_points for s in known)
+    area_max = sum(s.max_points for s in subs)
+    coverage = sum(s.max_points * s.coverage for s in subs) / area_max
+    return AreaResult(
+        number=number,
+        max_points=area_max,
+        points=from_tenths(tenths),
+        documented_points=from_tenths(documented_tenths),
+        known_max_points=known_max,
+        subquestions=len(subs),
+        subquestions_known=len(known),
+        finding=classify(tenths / 10 / known_max, q.thresholds) if known_max else None,
+        coverage=coverage,
+        estimate=from_tenths(to_tenths(tenths / 10 / known_max * area_max)) if known_max else None,
+        enough=coverage + 1e-9 >= COVERAGE_THRESHOLD,
+    )
+
+
 def score(q: Questionnaire, answers: AnswerSet) -> Score:
     """Score a round: every indicator, sub-question, area and the total, claimed and documented."""
     by_indicator: dict[str, list[tuple[str, IndicatorAnswer]]] = {}
@@ -280,57 +396,16 @@ def score(q: Questionnaire, answers: AnswerSet) -> Score:
     subquestions: list[SubquestionResult] = []
     areas: list[AreaResult] = []
     for area in q.areas:
-        area_tenths = area_documented_tenths = known_max = known_subquestions = 0
+        in_area: list[SubquestionResult] = []
         for sq in area.subquestions:
-            results = [
-                score_indicator(
-                    q, ind, area.number, sq.id, sq.max_points, by_indicator.get(ind.id, [])
-                )
-                for ind in sq.indicators
-            ]
+            sq_result, results = _score_subquestion(
+                q, area.number, sq, by_indicator, answers.evidence
+            )
+            in_area.append(sq_result)
             indicators.extend(results)
-            weights = [ind.weight for ind in sq.indicators]
-            claimed, known = _weighted_points(
-                sq.max_points, list(zip(weights, [r.fraction for r in results], strict=True))
-            )
-            documented, _ = _weighted_points(
-                sq.max_points,
-                list(zip(weights, [r.documented_fraction for r in results], strict=True)),
-            )
-            points = None if claimed is None else from_tenths(to_tenths(claimed))
-            documented_points = None if documented is None else from_tenths(to_tenths(documented))
-            if claimed is not None and documented is not None:
-                area_tenths += to_tenths(claimed)
-                area_documented_tenths += to_tenths(documented)
-                known_max += sq.max_points
-                known_subquestions += 1
-            subquestions.append(
-                SubquestionResult(
-                    id=sq.id,
-                    area=area.number,
-                    max_points=sq.max_points,
-                    points=points,
-                    documented_points=documented_points,
-                    indicators=len(sq.indicators),
-                    indicators_known=known,
-                    finding=None
-                    if claimed is None
-                    else classify(claimed / sq.max_points, q.thresholds),
-                )
-            )
-        area_max = sum(sq.max_points for sq in area.subquestions)
-        areas.append(
-            AreaResult(
-                number=area.number,
-                max_points=area_max,
-                points=from_tenths(area_tenths),
-                documented_points=from_tenths(area_documented_tenths),
-                known_max_points=known_max,
-                subquestions=len(area.subquestions),
-                subquestions_known=known_subquestions,
-                finding=classify(area_tenths / 10 / known_max, q.thresholds) if known_max else None,
-            )
-        )
+        subquestions.extend(in_area)
+        areas.append(_area_result(q, area.number, in_area))
+    share = sum(a.coverage * a.max_points for a in areas) / q.max_points
     return Score(
         questionnaire=q.id,
         max_points=q.max_points,
@@ -348,5 +423,21 @@ def score(q: Questionnaire, answers: AnswerSet) -> Score:
             subquestions_known=sum(1 for s in subquestions if s.points is not None),
             answers=answer_count,
             dont_know=dont_know_count,
+            share=share,
         ),
+        estimate=_total_estimate(areas),
+        enough=share + 1e-9 >= COVERAGE_THRESHOLD,
     )
+
+
+def _total_estimate(areas: list[AreaResult]) -> float | None:
+    known_points = sum(a.points for a in areas if a.known_max_points)
+    known_max = sum(a.known_max_points for a in areas)
+    if not known_max:
+        return None
+    mean_fraction = known_points / known_max
+    tenths = sum(
+        to_tenths(a.estimate) if a.estimate is not None else to_tenths(mean_fraction * a.max_points)
+        for a in areas
+    )
+    return from_tenths(tenths)

@@ -38,10 +38,6 @@ import re
 from collections.abc import Iterable, Sequence
 
 import msgspec
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from service.domain.answers import AnswerSet, EvidenceState, Status
 from service.domain.assessment import Assessment
@@ -446,11 +442,19 @@ def _sheet_title(title: str, taken: set[str]) -> str:
 
 def _xlsx_text(value: str) -> str:
     """Text without the control characters XML (and so XLSX) cannot hold."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415 - see to_xlsx
+
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
 def to_xlsx(tables: list[Table]) -> bytes:
     """A workbook with one sheet per table: bold frozen header, fitted widths, numbers as numbers."""
+    # Imported on first use: openpyxl takes a noticeable share of the service's start-up
+    # and most processes (the CLI, most server lifetimes) never write a workbook.
+    from openpyxl import Workbook  # noqa: PLC0415
+    from openpyxl.styles import Font  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
     workbook = Workbook()
     default = workbook.active
     if tables and default is not None:

@@ -8,7 +8,6 @@ import tempfile
 from pathlib import Path
 
 import msgspec
-import weasyprint
 
 from service.i18n import Translator
 from service.report.rows import ReportModel
@@ -36,6 +35,10 @@ def html(model: ReportModel, t: Translator) -> str:
 
 def render_pdf(model: ReportModel, t: Translator) -> bytes:
     """Render the report; fonts are embedded and the PDF is tagged for assistive technology."""
+    # Imported on first render: WeasyPrint (with fontTools) is more than half of the
+    # service's import time, and start-up should not wait for a report nobody asked for yet.
+    import weasyprint  # noqa: PLC0415
+
     document = weasyprint.HTML(string=html(model, t), base_url=str(TEMPLATE_DIR))
     pdf: bytes = document.write_pdf(pdf_tags=True, custom_metadata=True)
     return pdf

@@ -75,6 +75,9 @@ class AreaSection(msgspec.Struct, kw_only=True):
     gaps: list[GapRow]
     comments: list[CommentRow]
     chart: str
+    # Coverage beside the area (issue 13): share of its points answered, and whether enough.
+    coverage_share: str = ""
+    enough: bool = True
 
 
 class DisagreementRow(msgspec.Struct, kw_only=True):
@@ -134,3 +137,8 @@ class ReportModel(msgspec.Struct, kw_only=True):
     radar: str
     bars: str
     area_table: list[tuple[str, str, str, str]]
+    # Coverage beside the total (issue 13): the estimate over all areas, the share of the
+    # points that have answers, and whether that is enough to show the figures as a result.
+    estimate: str = ""
+    coverage_share: str = ""
+    enough: bool = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from service.domain.assessment import Assessment
 from service.domain.questionnaire import Questionnaire
+from service.domain.scoring import Score
 from service.i18n import Translator
 from service.labels import POSITION, finding, reason
 
@@ -12,6 +13,25 @@ TOP_GAPS = 15
 
 def _points(t: Translator, value: float | None) -> str:
     return t.number(value) if value is not None else t("unknown")
+
+
+def _estimate_line(s: Score, t: Translator) -> str:
+    share = t.number(s.coverage.share * 100, 0)
+    if not s.enough:
+        return (
+            t("Not enough answers yet")
+            + " – "
+            + t(
+                "only %(share)s %% of the points have answers so far; the figures will move as "
+                "more answers come in.",
+                share=share,
+            )
+        )
+    return t(
+        "Estimate for all areas: %(points)s points, with %(share)s %% of the points answered.",
+        points=t.number(s.estimate or 0.0),
+        share=share,
+    )
 
 
 def render_text(q: Questionnaire, result: Assessment, t: Translator) -> str:
@@ -32,6 +52,7 @@ def render_text(q: Questionnaire, result: Assessment, t: Translator) -> str:
             total=s.coverage.indicators,
             respondents=s.coverage.respondents,
         ),
+        _estimate_line(s, t),
         "",
     ]
     for comparison in result.benchmarks:

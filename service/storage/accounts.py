@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from functools import cache
 
 import msgspec
@@ -34,6 +35,10 @@ class Coordinator(msgspec.Struct, frozen=True, kw_only=True):
     email: str
     name: str
     created_at: str
+    disabled_at: str | None = None
+    credentials_changed_at: float = 0.0
+    """When the password last changed or the account was disabled (epoch seconds):
+    sessions that began before it are no longer valid."""
 
 
 @cache
@@ -90,7 +95,8 @@ def create_coordinator(
 def get_coordinator(db: sqlite_utils.Database, coordinator_id: int) -> Coordinator:
     """The coordinator with this id."""
     row = db.execute(
-        "SELECT id, municipality_id, email, name, created_at FROM coordinators WHERE id = ?",
+        "SELECT id, municipality_id, email, name, created_at, disabled_at, credentials_changed_at"
+        " FROM coordinators WHERE id = ?",
         [coordinator_id],
     ).fetchone()
     if row is None:
@@ -101,12 +107,50 @@ def get_coordinator(db: sqlite_utils.Database, coordinator_id: int) -> Coordinat
 def authenticate(db: sqlite_utils.Database, email: str, password: str) -> Coordinator | None:
     """The coordinator if ``email`` and ``password`` match, else None."""
     row = db.execute(
-        "SELECT id, password_hash FROM coordinators WHERE email = ?", [email.strip()]
+        "SELECT id, password_hash, disabled_at FROM coordinators WHERE email = ?", [email.strip()]
     ).fetchone()
     if row is None:
         # Verify anyway so a wrong e-mail takes as long as a wrong password.
         verify_password(_dummy_hash(), password)
         return None
-    if not verify_password(row["password_hash"], password):
+    if not verify_password(row["password_hash"], password) or row["disabled_at"]:
         return None
     return get_coordinator(db, row["id"])
+
+
+def set_password(db: sqlite_utils.Database, coordinator_id: int, password: str) -> Coordinator:
+    """Replace the password; every session that began before now ends."""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput("The password must have at least %(n)s characters.", n=MIN_PASSWORD)
+    get_coordinator(db, coordinator_id)
+    with db.conn:
+        db.execute(
+            "UPDATE coordinators SET password_hash = ?, credentials_changed_at = ? WHERE id = ?",
+            [hash_password(password), time.time(), coordinator_id],
+        )
+    return get_coordinator(db, coordinator_id)
+
+
+def change_password(
+    db: sqlite_utils.Database, coordinator_id: int, current: str, new: str
+) -> Coordinator:
+    """Change one's own password, proving the current one first."""
+    row = db.execute(
+        "SELECT password_hash FROM coordinators WHERE id = ?", [coordinator_id]
+    ).fetchone()
+    if row is None:
+        raise NotFound("No such coordinator.")
+    if not verify_password(row["password_hash"], current):
+        raise InvalidInput("The current password is wrong.")
+    return set_password(db, coordinator_id, new)
+
+
+def disable_coordinator(db: sqlite_utils.Database, coordinator_id: int) -> Coordinator:
+    """Disable an account: it can no longer sign in and its sessions end at once."""
+    get_coordinator(db, coordinator_id)
+    with db.conn:
+        db.execute(
+            "UPDATE coordinators SET disabled_at = ?, credentials_changed_at = ? WHERE id = ?",
+            [now(), time.time(), coordinator_id],
+        )
+    return get_coordinator(db, coordinator_id)

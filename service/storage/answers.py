@@ -19,6 +19,7 @@ from service.domain.questionnaire import Dimension
 from service.storage.clock import now
 
 _LEVELS = msgspec.json.Decoder(dict[Dimension, int | None])
+_STATUS = {s.value: s for s in Status}  # a dict lookup is several times faster than Status(v)
 
 
 class AnswerRecord(msgspec.Struct, frozen=True, kw_only=True):
@@ -71,14 +72,45 @@ def save(
     return _record(row)
 
 
+def history(db: sqlite_utils.Database, respondent_id: int) -> list[AnswerRecord]:
+    """Every stored version of every answer of a respondent, oldest first."""
+    rows = db.execute(
+        "SELECT * FROM answers WHERE respondent_id = ? ORDER BY id", [respondent_id]
+    ).fetchall()
+    return [_record(r) for r in rows]
+
+
+# The latest version of each (respondent, indicator): the answers_current index holds
+# (respondent_id, indicator_id, id), so the grouping is read from the index alone.
+_LATEST = (
+    "SELECT a.respondent_id, a.indicator_id, a.status, a.levels, a.comment FROM answers a"
+    " JOIN (SELECT max(id) AS id FROM answers WHERE respondent_id {where}"
+    " GROUP BY respondent_id, indicator_id) latest ON a.id = latest.id"
+)
+_CURRENT = _LATEST.format(where="= ?")
+_CURRENT_MANY = _LATEST.format(where="IN (SELECT value FROM json_each(?))")
+
+
+def _answer(row: sqlite3.Row, evidence: list[EvidenceRef] | None = None) -> IndicatorAnswer:
+    """The domain answer a stored row records.
+
+    Built directly rather than through ``msgspec.convert`` of the whole row: this runs for
+    every answer of every respondent each time a round is scored, and the columns were
+    checked on the way in (status by a CHECK constraint, levels by the typed decoder).
+    """
+    return IndicatorAnswer(
+        indicator=row[1],
+        status=_STATUS[row[2]],
+        levels=_LEVELS.decode(row[3]),
+        comment=row[4],
+        evidence=evidence if evidence is not None else [],
+    )
+
+
 def current(db: sqlite_utils.Database, respondent_id: int) -> dict[str, IndicatorAnswer]:
     """Each indicator's latest answer for a respondent (without evidence)."""
-    rows = db.execute(
-        "SELECT a.* FROM answers a JOIN (SELECT indicator_id, max(id) AS id FROM answers"
-        " WHERE respondent_id = ? GROUP BY indicator_id) latest ON a.id = latest.id",
-        [respondent_id],
-    ).fetchall()
-    return {r["indicator_id"]: _record(r).to_answer() for r in rows}
+    rows = db.execute(_CURRENT, [respondent_id]).fetchall()
+    return {row[1]: _answer(row) for row in rows}
 
 
 def answer_set(
@@ -90,13 +122,26 @@ def answer_set(
     """The round's current answers as the scoring module expects them.
 
     ``respondents`` are (id, role) pairs; ``evidence`` maps (respondent, indicator) to refs.
+    One query for everyone, not one per respondent: a round has dozens of respondents and
+    the results page, the report and the exports all read it.
     """
-    people = []
-    for respondent_id, role in respondents:
-        answers = [
-            msgspec.structs.replace(a, evidence=evidence.get((respondent_id, a.indicator), []))
-            for a in current(db, respondent_id).values()
-        ]
+    people = list(respondents)
+    listed = {respondent_id for respondent_id, _ in people}
+    given: dict[int, list[IndicatorAnswer]] = {respondent_id: [] for respondent_id in listed}
+    attached: set[tuple[int, str]] = set()
+    if listed:
+        ids = [respondent_id for respondent_id, _ in people]
+        for row in db.execute(_CURRENT_MANY, [msgspec.json.encode(ids).decode()]):
+            respondent_id = row[0]
+            given[respondent_id].append(_answer(row, evidence.get((respondent_id, row[1]), [])))
+            attached.add((respondent_id, row[1]))
+    result = []
+    for respondent_id, role in people:
+        answers = given[respondent_id]
         answers.sort(key=lambda a: a.indicator)
-        people.append(Respondent(id=f"r{respondent_id}", role=role, answers=answers))
-    return AnswerSet(questionnaire=questionnaire_id, respondents=people)
+        result.append(Respondent(id=f"r{respondent_id}", role=role, answers=answers))
+    # Evidence uploaded without an answer still documents the indicator (scoring decides).
+    unattached: dict[str, list[EvidenceRef]] = {}
+    for key in sorted(k for k in set(evidence) - attached if k[0] in listed):
+        unattached.setdefault(key[1], []).extend(evidence[key])
+    return AnswerSet(questionnaire=questionnaire_id, respondents=result, evidence=unattached)

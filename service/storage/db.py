@@ -1,4 +1,10 @@
-"""SQLite connections: one per thread, each with the pragmas the service relies on."""
+"""SQLite connections: one per thread, each with the pragmas the service relies on.
+
+Durability is a promise to respondents: an answer acknowledged with 2xx must survive a
+process kill *and* a power cut. WAL with ``synchronous = FULL`` syncs the log on every
+commit (``NORMAL`` only at checkpoints, so a power cut could lose the last commits).
+The cost is measured by ``just bench`` and recorded in ``docs/operations.md``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,24 @@ from pathlib import Path
 
 import sqlite_utils
 
+from service.storage.files import private_dir, touch_private
+
 BUSY_TIMEOUT_MS = 5000
+SYNCHRONOUS = "FULL"
+
+# Messages sqlite3 raises when a lock could not be had within the busy timeout.
+_BUSY_MESSAGES = ("database is locked", "database table is locked", "database is busy")
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database stayed locked beyond the busy timeout.
+
+    The web layer answers these with 503 and ``Retry-After``: nothing was written, and
+    the same request will very likely succeed a moment later.
+    """
+    return isinstance(exc, sqlite3.OperationalError) and any(
+        m in str(exc).lower() for m in _BUSY_MESSAGES
+    )
 
 
 class Store:
@@ -19,8 +42,9 @@ class Store:
     between threads (sqlite3 forbids it, and WAL readers must not block writers).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = path
+        self.busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
         self._lock = threading.Lock()
         self._all: list[sqlite_utils.Database] = []
@@ -29,7 +53,7 @@ class Store:
         """This thread's connection, opened on first use."""
         db: sqlite_utils.Database | None = getattr(self._local, "db", None)
         if db is None:
-            db = open_database(self.path)
+            db = open_database(self.path, self.busy_timeout_ms)
             self._local.db = db
             with self._lock:
                 self._all.append(db)
@@ -44,15 +68,21 @@ class Store:
         self._local = threading.local()
 
 
-def open_database(path: Path) -> sqlite_utils.Database:
-    """Open ``path`` with WAL, foreign keys and a busy timeout."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def open_database(
+    path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, synchronous: str = SYNCHRONOUS
+) -> sqlite_utils.Database:
+    """Open ``path`` with WAL, ``synchronous`` (FULL), foreign keys and a busy timeout."""
+    private_dir(path.parent)
+    # Created 0600 before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
+    touch_private(path)
     # Each connection is used by one thread only (see Store); the check is off so that
     # shutdown may close every connection from whichever thread runs it.
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, check_same_thread=False)
     conn.row_factory = sqlite3.Row
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA synchronous = NORMAL")
+    if synchronous not in {"FULL", "NORMAL", "EXTRA"}:
+        raise ValueError(f"unsupported synchronous mode {synchronous!r}")
+    conn.execute(f"PRAGMA synchronous = {synchronous}")
     return sqlite_utils.Database(conn)

@@ -18,12 +18,15 @@ import struct
 import tempfile
 import threading
 import unicodedata
+import warnings
 import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
 import filetype  # type: ignore[import-untyped]
 import msgspec
+import olefile  # type: ignore[import-untyped]
+import pypdf
 
 from service.domain.messages import N_
 from service.errors import InvalidInput, TooLarge, UnsupportedType
@@ -49,6 +52,10 @@ ODT = "application/vnd.oasis.opendocument.text"
 ODS = "application/vnd.oasis.opendocument.spreadsheet"
 ODP = "application/vnd.oasis.opendocument.presentation"
 TEXT = "text/plain"
+PDF = "application/pdf"
+ZIP = "application/zip"
+REFUSED = ""
+"""What :func:`sniff` returns for a file that looks like an accepted format but is not one."""
 
 MEDIA_TYPES: dict[str, str] = {
     "application/pdf": "pdf",
@@ -77,11 +84,11 @@ DISPLAY_NAME_MAX = 200
 ZIP_MAX_ENTRIES = 10_000
 ZIP_MAX_DIRECTORY = 4 * MB
 ZIP_MAX_MIMETYPE = 200
-OLE_MAX_DIRECTORY_SECTORS = 64
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Main stream of each legacy Office format, lower-cased (CFB names compare without case).
+# Looked up in this order, so a file holding several is the first kind named.
 OLE_STREAMS = {"worddocument": DOC, "workbook": XLS, "book": XLS, "powerpoint document": PPT}
 OOXML_FOLDERS = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
 ODF_TYPES = (ODT, ODS, ODP)
@@ -148,6 +155,20 @@ def safe_display_name(name: str) -> str:
         else:
             name = name[:DISPLAY_NAME_MAX].rstrip()
     return name
+
+
+def with_extension(name: str, extension: str) -> str:
+    """``name`` ending in the extension of the type sniffed from the content.
+
+    The uploader's own extension is dropped, so ``payload.hta`` holding text is kept and
+    served as ``payload.txt``: nothing is ever downloaded under a name that would make
+    the recipient's computer run it.
+    """
+    stem, dot, ext = name.rpartition(".")
+    if dot and stem.strip(". ") and 0 < len(ext) <= 10 and " " not in ext:
+        name = stem
+    name = name.strip(". ") or "evidence"
+    return f"{name}.{extension}"
 
 
 class EvidenceSink:
@@ -249,8 +270,10 @@ class EvidenceSink:
         self._file.close()
         self._file = None
         with self._temp.open("rb") as f:
-            media_type = sniff(f, self.size) or (TEXT if self._is_text() else None)
-        if media_type is None:
+            media_type = sniff(f, self.size)
+        if media_type is None and self._is_text():
+            media_type = TEXT
+        if not media_type:
             raise UnsupportedType(UNSUPPORTED)
         digest = self._hash.hexdigest()
         target = path_for(self.root, digest)
@@ -278,22 +301,68 @@ class EvidenceSink:
 def sniff(f: BinaryIO, size: int) -> str | None:
     """The accepted binary media type of the open file ``f`` of ``size`` bytes, if any.
 
-    Reads the head and, for containers, their directory: never the whole file. Plain
-    text is not recognised here (:class:`EvidenceSink` checks it while writing).
+    ``filetype`` names the format from the head; a container is then opened with a
+    maintained reader to confirm it: a PDF must open in ``pypdf`` with at least one page,
+    a Compound File in ``olefile`` must hold a Word, Excel or PowerPoint stream, and a ZIP
+    must be a plain (macro-free) OOXML or ODF document. Never reads the whole file into
+    memory. Plain text is not recognised here (:class:`EvidenceSink` checks it while writing).
+    Returns :data:`REFUSED` for content that claims a format it does not hold.
     """
     f.seek(0)
     head = f.read(HEAD_BYTES)
     if head.startswith(OLE_MAGIC):
-        return _ole_type(f, size)
-    if head.startswith(ZIP_MAGIC):
-        return _zip_type(f, size)
+        return _ole_type(f)
     kind = filetype.guess(head)
     mime: str | None = kind.mime if kind is not None else None
+    if head.startswith(ZIP_MAGIC):
+        return _zip_type(f, size, mime)
+    if mime == PDF:
+        # Not a PDF after all: refused outright, not taken for text (it starts like a PDF).
+        return PDF if _pdf_opens(f) else REFUSED
     return SNIFFED.get(mime) if mime else None
 
 
-def _zip_type(f: BinaryIO, size: int) -> str | None:
-    """OOXML or ODF from a ZIP's central directory; plain archives are not accepted."""
+def _pdf_opens(f: BinaryIO) -> bool:
+    """Whether ``pypdf`` can read the document's structure and finds at least one page."""
+    f.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # pypdf reports what it repairs as warnings; only a failure to read matters here.
+            warnings.simplefilter("ignore")
+            reader = pypdf.PdfReader(f, strict=False)
+            if reader.is_encrypted:
+                # An encrypted PDF is a PDF; its pages cannot be counted without the password.
+                return True
+            return len(reader.pages) > 0
+    except Exception:
+        return False
+
+
+def _ole_type(f: BinaryIO) -> str | None:
+    """Word, Excel or PowerPoint 97-2003 from the streams ``olefile`` finds in a Compound File."""
+    f.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ole = olefile.OleFileIO(f)
+            try:
+                streams = {"/".join(path).lower() for path in ole.listdir(streams=True)}
+            finally:
+                ole.close()
+    except Exception:
+        return None
+    for name, media_type in OLE_STREAMS.items():
+        if name in streams:
+            return media_type
+    return None
+
+
+def _zip_type(f: BinaryIO, size: int, guessed: str | None) -> str | None:
+    """OOXML or ODF confirmed from a ZIP's directory; plain archives are not accepted.
+
+    ``guessed`` is ``filetype``'s reading of the first entries; the directory must agree
+    with it (a ZIP it could not place is judged by the directory alone).
+    """
     if not _zip_directory_is_small(f, size):
         return None
     try:
@@ -305,7 +374,7 @@ def _zip_type(f: BinaryIO, size: int) -> str | None:
                     return None
                 with archive.open(info) as entry:
                     declared = entry.read(ZIP_MAX_MIMETYPE).decode("ascii", "replace").strip()
-                return declared if declared in ODF_TYPES else None
+                return declared if declared in ODF_TYPES and guessed in {declared, ZIP} else None
     except (zipfile.BadZipFile, NotImplementedError, EOFError, OSError, ValueError, struct.error):
         return None
     if "[Content_Types].xml" not in names:
@@ -318,7 +387,10 @@ def _zip_type(f: BinaryIO, size: int) -> str | None:
         for prefix, media in OOXML_FOLDERS.items()
         if name.startswith(prefix)
     }
-    return found.pop() if len(found) == 1 else None
+    if len(found) != 1:
+        return None
+    media_type = found.pop()
+    return media_type if guessed in {media_type, ZIP} else None
 
 
 def _zip_directory_is_small(f: BinaryIO, size: int) -> bool:
@@ -339,39 +411,3 @@ def _zip_directory_is_small(f: BinaryIO, size: int) -> bool:
     entries = int.from_bytes(tail[at + 10 : at + 12], "little")
     directory_size = int.from_bytes(tail[at + 12 : at + 16], "little")
     return entries <= ZIP_MAX_ENTRIES and directory_size <= ZIP_MAX_DIRECTORY
-
-
-def _ole_type(f: BinaryIO, size: int) -> str | None:
-    """Word, Excel or PowerPoint 97-2003 from the streams named in a CFB directory."""
-    f.seek(0)
-    header = f.read(512)
-    if len(header) < 512:
-        return None
-    shift = int.from_bytes(header[0x1E:0x20], "little")
-    if shift not in {9, 12}:
-        return None
-    sector = 1 << shift
-    per_fat_sector = sector // 4
-    difat = struct.unpack_from("<109L", header, 0x4C)
-    sid = int.from_bytes(header[0x30:0x34], "little")
-    for _ in range(OLE_MAX_DIRECTORY_SECTORS):
-        offset = (sid + 1) * sector
-        if sid >= 0xFFFFFFFA or offset + sector > size:
-            return None
-        f.seek(offset)
-        entries = f.read(sector)
-        for at in range(0, sector, 128):
-            length = int.from_bytes(entries[at + 0x40 : at + 0x42], "little")
-            if entries[at + 0x42] == 2 and 2 <= length <= 64:
-                name = entries[at : at + length - 2].decode("utf-16-le", "replace").lower()
-                if name in OLE_STREAMS:
-                    return OLE_STREAMS[name]
-        # Next directory sector: FAT[sid], in the FAT sector the header's DIFAT names.
-        if sid // per_fat_sector >= len(difat):
-            return None
-        fat_sid = difat[sid // per_fat_sector]
-        if fat_sid >= 0xFFFFFFFA:
-            return None
-        f.seek((fat_sid + 1) * sector + (sid % per_fat_sector) * 4)
-        sid = int.from_bytes(f.read(4), "little")
-    return None

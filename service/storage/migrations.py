@@ -139,6 +139,201 @@ def m0002_assessment_rounds(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+_M0003 = (
+    # The audit trail: who did what, when. No foreign keys: an entry must outlive the round
+    # or account it names (deleting a round is itself recorded here).
+    """
+CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            municipality_id INTEGER,
+            round_id INTEGER,
+            actor TEXT NOT NULL,
+            actor_name TEXT NOT NULL DEFAULT '',
+            action TEXT NOT NULL,
+            target TEXT NOT NULL DEFAULT '',
+            details TEXT NOT NULL DEFAULT '{}'
+        )
+    """,
+    """
+CREATE INDEX audit_log_round ON audit_log(round_id, id)
+    """,
+    """
+CREATE INDEX audit_log_municipality ON audit_log(municipality_id, id)
+    """,
+    """
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END
+    """,
+    """
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END
+    """,
+    # Every review of a piece of evidence, oldest first; evidence.state is the latest.
+    """
+CREATE TABLE evidence_reviews (
+            id INTEGER PRIMARY KEY,
+            evidence_id INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+            state TEXT NOT NULL CHECK (state IN ('accepted', 'rejected')),
+            comment TEXT NOT NULL DEFAULT '',
+            reviewed_at TEXT NOT NULL,
+            reviewed_by INTEGER REFERENCES coordinators(id)
+        )
+    """,
+    """
+CREATE INDEX evidence_reviews_evidence ON evidence_reviews(evidence_id, id)
+    """,
+    """
+CREATE TRIGGER evidence_reviews_no_update BEFORE UPDATE ON evidence_reviews
+        BEGIN SELECT RAISE(ABORT, 'review history is append-only'); END
+    """,
+    # Reviews made before this migration: their latest state is all that is known.
+    """
+INSERT INTO evidence_reviews (evidence_id, state, comment, reviewed_at, reviewed_by)
+        SELECT id, state, review_comment, reviewed_at, reviewed_by FROM evidence
+        WHERE reviewed_at IS NOT NULL AND state IN ('accepted', 'rejected') ORDER BY id
+    """,
+)
+
+
+@migrations(name="0003_audit")
+def m0003_audit(db: sqlite_utils.Database) -> None:
+    """An append-only audit trail, and the history of every evidence review."""
+    for statement in _M0003:
+        db.execute(statement)
+
+
+_M0004 = (
+    # Answers stay append-only, except for the respondents listed here during one
+    # transaction of a deliberate erasure (deleting a whole round under the GDPR).
+    """
+CREATE TABLE erasing (respondent_id INTEGER PRIMARY KEY)
+    """,
+    """
+DROP TRIGGER answers_no_delete
+    """,
+    """
+CREATE TRIGGER answers_no_delete BEFORE DELETE ON answers
+        WHEN old.respondent_id NOT IN (SELECT respondent_id FROM erasing)
+        BEGIN SELECT RAISE(ABORT, 'answers are append-only'); END
+    """,
+)
+
+
+@migrations(name="0004_erasure")
+def m0004_erasure(db: sqlite_utils.Database) -> None:
+    """Let a deliberate erasure of a round delete its answers; nothing else may."""
+    for statement in _M0004:
+        db.execute(statement)
+
+
+@migrations(name="0005_coordinator_access")
+def m0005_coordinator_access(db: sqlite_utils.Database) -> None:
+    """Disabling a coordinator, and ending their sessions when the password changes."""
+    db.execute("ALTER TABLE coordinators ADD COLUMN disabled_at TEXT")
+    db.execute("ALTER TABLE coordinators ADD COLUMN credentials_changed_at REAL NOT NULL DEFAULT 0")
+
+
+_M0010 = (
+    """
+CREATE TABLE evidence_text (
+            evidence_id INTEGER PRIMARY KEY REFERENCES evidence(id),
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            indicator_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL,
+            truncated INTEGER NOT NULL DEFAULT 0,
+            proposed_date TEXT,
+            relevance REAL NOT NULL DEFAULT 0,
+            unrelated INTEGER NOT NULL DEFAULT 0,
+            outdated INTEGER NOT NULL DEFAULT 0,
+            extracted_at TEXT NOT NULL
+        )
+    """,
+    """
+CREATE INDEX evidence_text_round ON evidence_text(round_id, indicator_id)
+    """,
+    """
+CREATE VIRTUAL TABLE evidence_text_fts USING fts5(
+            text, content='evidence_text', content_rowid='evidence_id',
+            tokenize='unicode61 remove_diacritics 2'
+        )
+    """,
+    """
+CREATE TRIGGER evidence_text_ai AFTER INSERT ON evidence_text BEGIN
+            INSERT INTO evidence_text_fts(rowid, text) VALUES (new.evidence_id, new.text);
+        END
+    """,
+    """
+CREATE TRIGGER evidence_text_ad AFTER DELETE ON evidence_text BEGIN
+            INSERT INTO evidence_text_fts(evidence_text_fts, rowid, text)
+            VALUES ('delete', old.evidence_id, old.text);
+        END
+    """,
+    """
+CREATE TRIGGER evidence_text_au AFTER UPDATE ON evidence_text BEGIN
+            INSERT INTO evidence_text_fts(evidence_text_fts, rowid, text)
+            VALUES ('delete', old.evidence_id, old.text);
+            INSERT INTO evidence_text_fts(rowid, text) VALUES (new.evidence_id, new.text);
+        END
+    """,
+)
+
+
+@migrations(name="0010_evidence_text")
+def m0010_evidence_text(db: sqlite_utils.Database) -> None:
+    """Text extracted from evidence files and its full-text index, for the assistant.
+
+    Derived data: it can always be extracted again from the stored file, so it is kept
+    beside the evidence row rather than in it (the evidence table stays as reviewed).
+    """
+    for statement in _M0010:
+        db.execute(statement)
+
+
+@migrations(name="0011_round_assistant")
+def m0011_round_assistant(db: sqlite_utils.Database) -> None:
+    """Per-round assistant options: whether the optional language model may be used.
+
+    A table of its own (one row per round that changed the default) so that the rounds
+    table is left as it is; a round without a row uses the language model if configured.
+    """
+    db.execute(
+        """
+        CREATE TABLE round_assistant (
+            round_id INTEGER PRIMARY KEY REFERENCES rounds(id),
+            llm_allowed INTEGER NOT NULL CHECK (llm_allowed IN (0, 1)),
+            changed_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+@migrations(name="0012_assistant_proposals")
+def m0012_assistant_proposals(db: sqlite_utils.Database) -> None:
+    """What the respondent wrote in their own words and what the assistant proposed.
+
+    Append-only beside the answers: the stored answer keeps the final levels; this keeps the
+    text and the proposal they came from, so a proposal can be compared with the final answer.
+    """
+    db.execute(
+        """
+        CREATE TABLE assistant_proposals (
+            id INTEGER PRIMARY KEY,
+            respondent_id INTEGER NOT NULL REFERENCES respondents(id),
+            indicator_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            proposal TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        "CREATE INDEX assistant_proposals_answer ON assistant_proposals(respondent_id, indicator_id)"
+    )
+
+
 _M0020 = (
     """
 CREATE TABLE assignments (

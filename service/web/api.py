@@ -40,9 +40,15 @@ from service.web.api_records import (
     evidence_out,
     round_out,
 )
-from service.web.auth import SESSION_KEY, SignedIn, current_coordinator, round_of
+from service.web.auth import (
+    SESSION_KEY,
+    SignedIn,
+    check_sign_in,
+    current_coordinator,
+    round_of,
+)
 from service.web.context import request_translator
-from service.web.deps import CatalogDep, SettingsDep, StoreDep
+from service.web.deps import CatalogDep, SettingsDep, StoreDep, ThrottleDep
 from service.web.uploads import NO_CSRF, receive_evidence
 
 # --- coordinator ----------------------------------------------------------------------------
@@ -56,10 +62,14 @@ class SessionApi(Controller):
 
     @post("/", sync_to_thread=True, status_code=200)
     def sign_in(
-        self, request: Request[Any, Any, Any], store: StoreDep, data: JSONBody[LoginIn]
+        self,
+        request: Request[Any, Any, Any],
+        store: StoreDep,
+        throttle: ThrottleDep,
+        data: JSONBody[LoginIn],
     ) -> CoordinatorOut:
         """Start a session for a coordinator."""
-        coordinator = accounts.authenticate(store.db(), data.email, data.password)
+        coordinator = check_sign_in(request, store, throttle, data.email, data.password)
         if coordinator is None:
             raise NotAuthorizedException()
         request.clear_session()
@@ -130,6 +140,7 @@ class CoordinatorApi(Controller):
             store.db(),
             catalog,
             coordinator.municipality_id,
+            by=coordinator,
             name=data.name,
             questionnaire_id=data.questionnaire,
             locale=data.locale,
@@ -149,14 +160,18 @@ class CoordinatorApi(Controller):
         self, store: StoreDep, coordinator: SignedIn, round_id: FromPath[int]
     ) -> dict[str, Any]:
         """Open a draft round for answers."""
-        return round_out(use.open_round(store.db(), round_of(store, coordinator, round_id)))
+        return round_out(
+            use.open_round(store.db(), round_of(store, coordinator, round_id), by=coordinator)
+        )
 
     @post("/rounds/{round_id:int}/close", sync_to_thread=True, status_code=200)
     def close_round(
         self, store: StoreDep, coordinator: SignedIn, round_id: FromPath[int]
     ) -> dict[str, Any]:
         """Close an open round: read-only from now on."""
-        return round_out(use.close_round(store.db(), round_of(store, coordinator, round_id)))
+        return round_out(
+            use.close_round(store.db(), round_of(store, coordinator, round_id), by=coordinator)
+        )
 
     @get("/rounds/{round_id:int}/respondents", sync_to_thread=True)
     def list_respondents(
@@ -187,7 +202,14 @@ class CoordinatorApi(Controller):
         """Invite a respondent by role; the token is returned once."""
         rnd = round_of(store, coordinator, round_id)
         invitation = use.invite(
-            store.db(), catalog, settings, rnd, role=data.role, name=data.name, email=data.email
+            store.db(),
+            catalog,
+            settings,
+            rnd,
+            by=coordinator,
+            role=data.role,
+            name=data.name,
+            email=data.email,
         )
         return _invite_out(invitation)
 
@@ -206,7 +228,7 @@ class CoordinatorApi(Controller):
     ) -> RespondentOut:
         """Withdraw a personal link (answers are kept)."""
         rnd = round_of(store, coordinator, round_id)
-        return _respondent_out(use.revoke(store.db(), catalog, rnd, respondent_id))
+        return _respondent_out(use.revoke(store.db(), catalog, rnd, respondent_id, by=coordinator))
 
     @post(
         "/rounds/{round_id:int}/respondents/{respondent_id:int}/reissue",
@@ -224,7 +246,9 @@ class CoordinatorApi(Controller):
     ) -> InviteOut:
         """A new link for a respondent (e-mailed when SMTP is set); the old one stops working."""
         rnd = round_of(store, coordinator, round_id)
-        return _invite_out(use.reissue(store.db(), catalog, settings, rnd, respondent_id))
+        return _invite_out(
+            use.reissue(store.db(), catalog, settings, rnd, respondent_id, by=coordinator)
+        )
 
     @get("/rounds/{round_id:int}/evidence", sync_to_thread=True)
     def list_evidence(
@@ -250,7 +274,7 @@ class CoordinatorApi(Controller):
         """Accept or reject evidence; this feeds the documented score."""
         rnd = round_of(store, coordinator, round_id)
         record = use.review_evidence(
-            store.db(), rnd, evidence_id, data.decision, data.comment, coordinator.id
+            store.db(), rnd, evidence_id, data.decision, data.comment, by=coordinator
         )
         return evidence_out(record)
 

@@ -9,21 +9,41 @@ from jinja2 import Environment
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
-from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.logging.config import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.stores.file import FileStore
 from litestar.template.config import TemplateConfig
 
+from service import logs
 from service.i18n import compile_catalogs
 from service.questionnaires import Catalog
 from service.settings import Settings, ensure_secret
 from service.storage.db import Store
+from service.storage.files import private_dir
 from service.storage.migrations import migrate
-from service.web import api, auth, coordinator, errors, pages, respond, results
+from service.storage.recovery import remove_partial_uploads
+from service.throttle import Throttle
+from service.web import (
+    account,
+    api,
+    audit,
+    auth,
+    coordinator,
+    errors,
+    limits,
+    pages,
+    privacy,
+    respond,
+    results,
+    withdraw,
+)
 from service.web.deps import DEPENDENCIES
+from service.web.headers import security_headers
 from service.web.renderer import ReportRenderer
+from service.web.schema import KompassJsonRenderPlugin
+from service.web.sessions import KompassSessionConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -42,13 +62,15 @@ def _configure_jinja(engine: JinjaTemplateEngine) -> None:
 
 def create_app(settings: Settings) -> Litestar:
     """Build the Kompass ASGI app: migrate the database, load questionnaires, wire routes."""
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    logs.configure(settings.log_level, settings.log_format)
+    private_dir(settings.data_path)  # evidence, sessions and reports: the service's user only
     settings = ensure_secret(settings)
     compile_catalogs()
-    store = Store(settings.db_path)
+    store = Store(settings.db_path, settings.db_busy_timeout_ms)
     applied = migrate(store.db())
     if applied:
         log.info("applied migrations: %s", ", ".join(applied))
+    remove_partial_uploads(settings.data_path / "evidence")
     catalog = Catalog(settings.questionnaire_path)
     renderer = ReportRenderer()
 
@@ -60,15 +82,26 @@ def create_app(settings: Settings) -> Litestar:
             auth.login,
             auth.logout,
             coordinator.CoordinatorPages,
+            account.AccountPages,
             respond.RespondPages,
             results.ResultPages,
+            audit.AuditPages,
+            privacy.PrivacyPages,
+            withdraw.WithdrawPages,
+            withdraw.WithdrawApi,
             api.SessionApi,
             api.CoordinatorApi,
             api.RespondentApi,
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],
         state=State(
-            {"settings": settings, "store": store, "catalog": catalog, "renderer": renderer}
+            {
+                "settings": settings,
+                "store": store,
+                "catalog": catalog,
+                "renderer": renderer,
+                "throttle": Throttle(),
+            }
         ),
         template_config=TemplateConfig(
             directory=TEMPLATE_DIR,
@@ -78,9 +111,7 @@ def create_app(settings: Settings) -> Litestar:
         dependencies=DEPENDENCIES,
         exception_handlers={Exception: errors.handle},
         middleware=[
-            ServerSideSessionConfig(
-                key="kompass_session",
-                max_age=8 * 3600,
+            KompassSessionConfig(
                 secure=settings.public_url.startswith("https://"),
                 samesite="lax",
             ).middleware
@@ -93,7 +124,20 @@ def create_app(settings: Settings) -> Litestar:
             cookie_secure=settings.public_url.startswith("https://"),
             cookie_samesite="lax",
         ),
-        openapi_config=OpenAPIConfig(title="Kompass API", version="0.1.0", path="/schema"),
+        # Only the JSON document: the HTML viewers would load scripts from public CDNs.
+        openapi_config=OpenAPIConfig(
+            title="Kompass API",
+            version="0.1.0",
+            path="/schema",
+            render_plugins=[KompassJsonRenderPlugin()],
+        ),
+        before_send=[security_headers(settings.public_url)],
+        before_request=limits.refuse_huge_ids,
         on_shutdown=[renderer.shutdown, store.close],
+        # Our root handler (text or JSON lines, see service/logs.py) formats Litestar's logs too.
+        logging_config=LoggingConfig(
+            configure_root_logger=False,
+            loggers={"litestar": {"level": settings.log_level, "handlers": [], "propagate": True}},
+        ),
         debug=False,
     )

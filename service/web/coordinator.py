@@ -18,8 +18,10 @@ from service import rounds as use
 from service.domain.evidence import ReviewState
 from service.errors import InvalidInput, KompassError, NotFound
 from service.mailer import smtp_configured
+from service.settings import Settings
 from service.storage import accounts, evidence, respondents, rounds
-from service.storage.evidence_files import path_for
+from service.storage.evidence_files import MEDIA_TYPES, path_for, with_extension
+from service.web import oneshot
 from service.web.auth import SignedIn, current_coordinator, round_of
 from service.web.context import render, request_translator
 from service.web.deps import CatalogDep, SettingsDep, StoreDep
@@ -125,6 +127,7 @@ class CoordinatorPages(Controller):
                 store.db(),
                 catalog,
                 coordinator.municipality_id,
+                by=coordinator,
                 name=data.get("name", ""),
                 questionnaire_id=data.get("questionnaire", ""),
                 locale=data.get("locale") or None,
@@ -155,20 +158,21 @@ class CoordinatorPages(Controller):
     ) -> Template:
         """The round overview: progress, invitations, evidence to review, provisional result."""
         rnd = round_of(store, coordinator, round_id)
-        shown = request.session.get(NEW_LINK) if request.session else None
+        shown = oneshot.read_link(request, settings.secret_key, coordinator.id, rnd.id)
         new_link = None
-        if isinstance(shown, dict) and shown.get("round") == rnd.id:
-            record = respondents.get(store.db(), rnd.id, int(shown["respondent"]))
-            new_link = (record, str(shown["link"]))
-            request.set_session({k: v for k, v in request.session.items() if k != NEW_LINK})
-        return self._page(request, store, catalog, settings, coordinator, rnd, new_link=new_link)
+        if shown is not None:
+            new_link = (respondents.get(store.db(), rnd.id, shown[0]), shown[1])
+        page = self._page(request, store, catalog, settings, coordinator, rnd, new_link=new_link)
+        if oneshot.COOKIE in request.cookies:
+            page.set_cookie(oneshot.expired_cookie(rnd.id))
+        return page
 
     @post("/{round_id:int}/open", sync_to_thread=True, status_code=303)
     def open_round(
         self, store: StoreDep, coordinator: SignedIn, round_id: FromPath[int]
     ) -> Redirect:
         """Open the round for answers."""
-        use.open_round(store.db(), round_of(store, coordinator, round_id))
+        use.open_round(store.db(), round_of(store, coordinator, round_id), by=coordinator)
         return Redirect(f"/rounds/{round_id}", status_code=303)
 
     @post("/{round_id:int}/close", sync_to_thread=True, status_code=303)
@@ -176,7 +180,7 @@ class CoordinatorPages(Controller):
         self, store: StoreDep, coordinator: SignedIn, round_id: FromPath[int]
     ) -> Redirect:
         """Close the round; it stays readable with its results."""
-        use.close_round(store.db(), round_of(store, coordinator, round_id))
+        use.close_round(store.db(), round_of(store, coordinator, round_id), by=coordinator)
         return Redirect(f"/rounds/{round_id}", status_code=303)
 
     @post("/{round_id:int}/respondents", sync_to_thread=True, status_code=303)
@@ -198,6 +202,7 @@ class CoordinatorPages(Controller):
                 catalog,
                 settings,
                 rnd,
+                by=coordinator,
                 role=data.get("role", ""),
                 name=data.get("name", ""),
                 email=data.get("email", ""),
@@ -214,7 +219,7 @@ class CoordinatorPages(Controller):
                 status_code=400,
                 error=t(exc.message, **exc.params),
             )
-        return show_link_once(request, rnd, invitation)
+        return show_link_once(settings, coordinator, rnd, invitation)
 
     @post(
         "/{round_id:int}/respondents/{respondent_id:int}/revoke",
@@ -230,7 +235,13 @@ class CoordinatorPages(Controller):
         respondent_id: FromPath[int],
     ) -> Redirect:
         """Withdraw a personal link."""
-        use.revoke(store.db(), catalog, round_of(store, coordinator, round_id), respondent_id)
+        use.revoke(
+            store.db(),
+            catalog,
+            round_of(store, coordinator, round_id),
+            respondent_id,
+            by=coordinator,
+        )
         return Redirect(f"/rounds/{round_id}#respondents", status_code=303)
 
     @post(
@@ -250,8 +261,8 @@ class CoordinatorPages(Controller):
     ) -> Redirect:
         """Give a respondent a new link; the old one stops working."""
         rnd = round_of(store, coordinator, round_id)
-        invitation = use.reissue(store.db(), catalog, settings, rnd, respondent_id)
-        return show_link_once(request, rnd, invitation)
+        invitation = use.reissue(store.db(), catalog, settings, rnd, respondent_id, by=coordinator)
+        return show_link_once(settings, coordinator, rnd, invitation)
 
     @post("/{round_id:int}/evidence/{evidence_id:int}/review", sync_to_thread=True, status_code=303)
     def review(
@@ -269,7 +280,7 @@ class CoordinatorPages(Controller):
         except ValueError:
             raise InvalidInput("Choose accept or reject.") from None
         use.review_evidence(
-            store.db(), rnd, evidence_id, decision, data.get("comment", ""), coordinator.id
+            store.db(), rnd, evidence_id, decision, data.get("comment", ""), by=coordinator
         )
         return Redirect(f"/rounds/{round_id}#evidence", status_code=303)
 
@@ -286,32 +297,40 @@ class CoordinatorPages(Controller):
         record = evidence.get(store.db(), round_of(store, coordinator, round_id).id, evidence_id)
         if record.kind != "file" or not record.sha256:
             raise NotFound("No such evidence.")
+        # Litestar adds "; charset=utf-8" to text types itself; the extension follows the
+        # sniffed type whatever the uploader called the file (older records included).
         media_type = record.media_type or "application/octet-stream"
-        if media_type == "text/plain":
-            media_type = "text/plain; charset=utf-8"
         return File(
             path=path_for(settings.data_path / "evidence", record.sha256),
-            filename=record.filename or f"evidence-{record.id}",
+            filename=with_extension(
+                record.filename or f"evidence-{record.id}", MEDIA_TYPES.get(media_type, "bin")
+            ),
             media_type=media_type,
             content_disposition_type="attachment",
             headers={"X-Content-Type-Options": "nosniff"},
         )
 
 
-NEW_LINK = "new_link"
-
-
 def show_link_once(
-    request: Request[Any, Any, Any], rnd: rounds.Round, invitation: use.Invitation
+    settings: Settings,
+    coordinator: accounts.Coordinator,
+    rnd: rounds.Round,
+    invitation: use.Invitation,
 ) -> Redirect:
-    """Keep the new link in the session for one view of the round page (post/redirect/get).
+    """Carry the new link to one view of the round page (post/redirect/get).
 
-    The link itself is never stored in the database; a reload must not invite anyone twice.
+    The link travels in a signed, short-lived cookie (``service.web.oneshot``): neither the
+    database nor the session file ever holds it; a reload must not invite anyone twice.
     """
-    entry = {
-        "round": rnd.id,
-        "respondent": invitation.respondent.record.id,
-        "link": invitation.link,
-    }
-    request.set_session({**(request.session or {}), NEW_LINK: entry})
-    return Redirect(f"/rounds/{rnd.id}#new-link", status_code=303)
+    redirect = Redirect(f"/rounds/{rnd.id}#new-link", status_code=303)
+    redirect.set_cookie(
+        oneshot.link_cookie(
+            settings.secret_key,
+            settings.public_url.startswith("https://"),
+            coordinator.id,
+            rnd.id,
+            invitation.respondent.record.id,
+            invitation.link,
+        )
+    )
+    return redirect

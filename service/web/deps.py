@@ -10,6 +10,7 @@ from litestar.di import NamedDependency, Provide
 from service.questionnaires import Catalog
 from service.settings import Settings
 from service.storage.db import Store
+from service.throttle import Throttle
 from service.web.renderer import ReportRenderer
 
 # Handlers name these explicitly (Litestar 3 drops inferred dependencies).
@@ -17,6 +18,7 @@ StoreDep = NamedDependency[Store]
 CatalogDep = NamedDependency[Catalog]
 SettingsDep = NamedDependency[Settings]
 RendererDep = NamedDependency[ReportRenderer]
+ThrottleDep = NamedDependency[Throttle]
 
 
 def provide_store(state: State) -> Store:
@@ -43,6 +45,12 @@ def provide_renderer(state: State) -> ReportRenderer:
     return renderer
 
 
+def provide_throttle(state: State) -> Throttle:
+    """The sign-in attempt counters shared by the form and the API."""
+    throttle: Throttle = state.throttle
+    return throttle
+
+
 # The Store, not a connection, is injected: dependencies resolve on the event loop's thread,
 # and each connection must stay on the thread that opened it.
 DEPENDENCIES: dict[str, Any] = {
@@ -50,4 +58,5 @@ DEPENDENCIES: dict[str, Any] = {
     "catalog": Provide(provide_catalog, sync_to_thread=False),
     "settings": Provide(provide_settings, sync_to_thread=False),
     "renderer": Provide(provide_renderer, sync_to_thread=False),
+    "throttle": Provide(provide_throttle, sync_to_thread=False),
 }

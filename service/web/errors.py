@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import msgspec
 from litestar import MediaType, Request, Response
@@ -28,11 +28,15 @@ from litestar.status_codes import (
     HTTP_409_CONFLICT,
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    HTTP_429_TOO_MANY_REQUESTS,
     HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
 )
+from litestar.utils.scope.state import ScopeState
 
-from service.errors import KompassError
+from service.errors import KompassError, TooManyRequests
 from service.i18n import N_
+from service.storage.db import is_busy
 from service.web.context import render, request_translator
 
 log = logging.getLogger("kompass")
@@ -44,6 +48,7 @@ STATUS_BY_KIND = {
     "conflict": HTTP_409_CONFLICT,
     "too_large": HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     "unsupported_type": HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    "too_many": HTTP_429_TOO_MANY_REQUESTS,
 }
 
 GENERIC = {
@@ -55,10 +60,17 @@ GENERIC = {
     HTTP_409_CONFLICT: N_("This cannot be done in the current state."),
     HTTP_413_REQUEST_ENTITY_TOO_LARGE: N_("The upload is too large."),
     HTTP_415_UNSUPPORTED_MEDIA_TYPE: N_("This type of content is not accepted."),
+    HTTP_429_TOO_MANY_REQUESTS: N_("Too many requests. Please wait a moment and try again."),
     HTTP_500_INTERNAL_SERVER_ERROR: N_(
         "Something went wrong on our side. Nothing you saved was lost."
     ),
+    HTTP_503_SERVICE_UNAVAILABLE: N_(
+        "Kompass is busy right now and did not save this. Please send it again in a moment."
+    ),
 }
+
+RETRY_AFTER_SECONDS = 2
+"""What a busy response asks the client to wait before sending the same request again."""
 
 
 CSRF_FAILED = N_(
@@ -106,10 +118,26 @@ def _status_and_message(request: Request[Any, Any, Any], exc: Exception) -> tupl
         return HTTP_403_FORBIDDEN, "forbidden", t.gettext(GENERIC[HTTP_403_FORBIDDEN])
     if isinstance(exc, NotFoundException):
         return HTTP_404_NOT_FOUND, "not_found", t.gettext(GENERIC[HTTP_404_NOT_FOUND])
+    if is_busy(exc):
+        # A lock held past the busy timeout: the transaction was rolled back, nothing is
+        # half-saved, and the same request will very likely succeed a moment later.
+        log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
+        return (
+            HTTP_503_SERVICE_UNAVAILABLE,
+            "busy",
+            t.gettext(GENERIC[HTTP_503_SERVICE_UNAVAILABLE]),
+        )
     if isinstance(exc, HTTPException) and exc.status_code < HTTP_500_INTERNAL_SERVER_ERROR:
         status = exc.status_code
         message = GENERIC.get(status, GENERIC[HTTP_400_BAD_REQUEST])
         return status, "invalid", t.gettext(message)
+    if isinstance(exc, RecursionError):
+        # msgspec refuses JSON nested deeper than the interpreter can follow.
+        return HTTP_400_BAD_REQUEST, "invalid", t.gettext(GENERIC[HTTP_400_BAD_REQUEST])
+    if isinstance(exc, OverflowError):
+        # A number beyond what SQLite stores, in a place the id check cannot see (a body).
+        log.warning("number out of range on %s %s: %s", request.method, request.url.path, exc)
+        return HTTP_400_BAD_REQUEST, "invalid", t.gettext(GENERIC[HTTP_400_BAD_REQUEST])
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return (
         HTTP_500_INTERNAL_SERVER_ERROR,
@@ -121,7 +149,11 @@ def _status_and_message(request: Request[Any, Any, Any], exc: Exception) -> tupl
 def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """Turn any exception into a localized 4xx/5xx response without internals."""
     status, kind, message = _status_and_message(request, exc)
-    headers = getattr(exc, "headers", None) or {}
+    headers = dict(getattr(exc, "headers", None) or {})
+    if status == HTTP_503_SERVICE_UNAVAILABLE:
+        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    if isinstance(exc, TooManyRequests):
+        headers["Retry-After"] = str(exc.retry_after)
     if status == HTTP_401_UNAUTHORIZED and not _wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(f"/login?{urlencode({'next': target})}", status_code=303)
@@ -132,7 +164,31 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
             media_type=MediaType.JSON,
             headers=headers,
         )
+    retry = _resend_form(request) if status == HTTP_503_SERVICE_UNAVAILABLE else None
     page: Template = render(
-        request, "error.html", status_code=status, status=status, message=message
+        request,
+        "error.html",
+        status_code=status,
+        status=status,
+        message=message,
+        retry_action=request.url.path if retry is not None else None,
+        retry_fields=retry or [],
     )
+    page.headers.update(headers)
     return page
+
+
+def _resend_form(request: Request[Any, Any, Any]) -> list[tuple[str, str]] | None:
+    """The fields of a form POST that was not saved, so the error page can send them again.
+
+    Litestar keeps the body it read for the handler; only URL-encoded forms are offered
+    again (a streamed upload is not kept, and must be chosen again).
+    """
+    if request.method != "POST" or not request.headers.get("content-type", "").startswith(
+        "application/x-www-form-urlencoded"
+    ):
+        return None
+    body = ScopeState.from_scope(request.scope).body
+    if not isinstance(body, bytes):
+        return None
+    return parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)

@@ -147,15 +147,23 @@ class _FormReader:
             raise InvalidInput(MALFORMED) from None
 
     def feed(self, chunk: bytes) -> None:
-        """Parse one chunk of the body."""
+        """Parse one chunk of the body; past the limit, parse what fits and refuse the rest.
+
+        What fits is parsed first so that the text fields sent before the file (a single large
+        chunk may carry both) are known to a caller that keeps them (``fields_out``).
+        """
+        room = self.body_limit - self.received
         self.received += len(chunk)
-        if self.received > self.body_limit:
-            raise TooLarge(TOO_LARGE, limit=megabytes(self.max_bytes))
+        over = self.received > self.body_limit
+        if over:
+            chunk = chunk[: max(room, 0)]
         for start in range(0, len(chunk), PIECE):
             try:
                 self.parser.write(chunk[start : start + PIECE])
             except FormParserError:
                 raise InvalidInput(MALFORMED) from None
+        if over:
+            raise TooLarge(TOO_LARGE, limit=megabytes(self.max_bytes))
 
     def finish(self) -> UploadForm:
         """Store the file once the whole body has been read and return the form."""

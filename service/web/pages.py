@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from typing import Any
 
 import msgspec
-from litestar import Request, get
+from litestar import Request, Response, get
 from litestar.response import Template
+from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
 from service.storage.migrations import pending
 from service.web.context import render
 from service.web.deps import CatalogDep, StoreDep
+
+log = logging.getLogger("kompass")
 
 
 class Health(msgspec.Struct):
@@ -23,16 +28,34 @@ class Health(msgspec.Struct):
 
 
 @get("/health", sync_to_thread=True, tags=["system"])
-def health(store: StoreDep, catalog: CatalogDep) -> Health:
-    """Report whether the database is reachable and migrated."""
-    db = store.db()
-    db.execute("SELECT 1").fetchone()
-    todo = len(pending(db))
-    return Health(
-        status="ok" if todo == 0 else "degraded",
-        database="ok",
-        pending_migrations=todo,
-        questionnaires=len(catalog.all()),
+def health(store: StoreDep, catalog: CatalogDep) -> Response[Health]:
+    """Whether the database answers, is intact at a glance and migrated: 200, else 503.
+
+    Reads the migration table through the service's own connection; an unreadable or
+    damaged database file, or a missing table, makes it 503 so a load balancer or
+    monitoring stops trusting this instance. It never waits for a write lock.
+    """
+    try:
+        db = store.db()
+        db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()
+        todo = len(pending(db))
+    except sqlite3.Error:
+        log.exception("health check: database unavailable")
+        body = Health(
+            status="error",
+            database="unavailable",
+            pending_migrations=-1,
+            questionnaires=len(catalog.all()),
+        )
+        return Response(body, status_code=HTTP_503_SERVICE_UNAVAILABLE)
+    return Response(
+        Health(
+            status="ok" if todo == 0 else "degraded",
+            database="ok",
+            pending_migrations=todo,
+            questionnaires=len(catalog.all()),
+        ),
+        status_code=HTTP_200_OK,
     )
 
 

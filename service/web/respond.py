@@ -17,6 +17,7 @@ from reading a whole multipart upload into memory to look for a form token.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,17 +26,19 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 
 from service import answering
 from service.domain import dialog
 from service.domain.answers import IndicatorAnswer, Status
 from service.domain.evidence import check_effective_date, check_url
 from service.domain.questionnaire import Area, Indicator, Subquestion
-from service.errors import Conflict, InvalidInput, KompassError
+from service.errors import Conflict, InvalidInput, KompassError, TooLarge
 from service.i18n import N_
+from service.storage.db import is_busy
 from service.web.context import render, request_translator
 from service.web.deps import CatalogDep, SettingsDep, StoreDep
-from service.web.errors import STATUS_BY_KIND
+from service.web.errors import GENERIC, RETRY_AFTER_SECONDS, STATUS_BY_KIND
 from service.web.multipart import UploadForm, parse_upload
 from service.web.uploads import NO_CSRF, receive_evidence
 
@@ -83,10 +86,13 @@ class CardForm(msgspec.Struct, kw_only=True):
     error: KompassError | None = None
 
 
-async def read_card_form(request: Request[Any, Any, Any], settings: SettingsDep) -> CardForm:
+async def read_card_form(
+    request: Request[Any, Any, Any], settings: SettingsDep, limit: answering.UploadLimit
+) -> CardForm:
     """The card's fields (URL-encoded or multipart, the file streamed to the store).
 
-    An upload error keeps the fields read before it: the file input is last on the card.
+    The file may hold up to ``limit`` (the per-file limit or what is left of the respondent's
+    quota). An upload error keeps the fields read before it: the file input is last on the card.
     """
     if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         form = await request.form()
@@ -96,10 +102,12 @@ async def read_card_form(request: Request[Any, Any, Any], settings: SettingsDep)
         upload = await parse_upload(
             request,
             settings.data_path / "evidence",
-            settings.max_upload_mb * 1024 * 1024,
+            limit.max_bytes,
             fields_out=fields,
             refuse_early=False,
         )
+    except TooLarge as exc:
+        return CardForm(fields=fields, error=limit.refusal(exc))
     except KompassError as exc:
         return CardForm(fields=fields, error=exc)
     return CardForm(fields=upload.fields, upload=upload)
@@ -186,49 +194,65 @@ class RespondPages(Controller):
         (400, 409, 413, 415) with the message next to its field and everything typed kept.
         """
 
-        def locate() -> tuple[answering.Visit, Area, Subquestion, Indicator]:
-            v = answering.visit(store.db(), catalog, token)
-            return (v, *answering.locate(v, indicator))
+        def locate() -> tuple[answering.Visit, Area, Subquestion, Indicator, answering.UploadLimit]:
+            db = store.db()
+            v = answering.visit(db, catalog, token)
+            return (v, *answering.locate(v, indicator), answering.upload_limit(db, settings, v))
 
-        v, area, sq, ind = await anyio.to_thread.run_sync(locate)
-        form = await read_card_form(request, settings)
+        v, area, sq, ind, limit = await anyio.to_thread.run_sync(locate)
+        form = await read_card_form(request, settings, limit)
 
         def handle() -> Redirect | Template:
             t = request_translator(request, v.round.locale)
             db = store.db()
             card = card_from_form(ind, form.fields)
             errors = CardErrors()
+            added = False
 
             def refuse(field: str, exc: KompassError) -> None:
                 errors.fields.setdefault(field, t(exc.message, **exc.params))
                 errors.status = max(errors.status, STATUS_BY_KIND[exc.kind])
 
             evidence_wanted = form.fields.get("action") == ACTION_EVIDENCE
-            added = attach_evidence(db, v, ind, form, refuse, required=evidence_wanted)
-            if not errors.fields and not evidence_wanted:
-                try:
-                    saved = answering.save_card(db, v, ind.id, card)
-                except answering.CardInvalid as exc:
-                    for problem in exc.fields:
-                        refuse(problem.field, InvalidInput(problem.message, **problem.params))
-                except KompassError as exc:  # a closed round, most likely
-                    refuse("card", exc)
-                else:
-                    return Redirect(card_path(token, saved.next), status_code=303)
+            try:
+                added = attach_evidence(db, v, ind, form, refuse, required=evidence_wanted)
+                if not errors.fields and not evidence_wanted:
+                    try:
+                        saved = answering.save_card(db, v, ind.id, card)
+                    except answering.CardInvalid as exc:
+                        for problem in exc.fields:
+                            refuse(problem.field, InvalidInput(problem.message, **problem.params))
+                    except KompassError as exc:  # a closed round, most likely
+                        refuse("card", exc)
+                    else:
+                        return Redirect(card_path(token, saved.next), status_code=303)
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+                # Locked past the busy timeout: nothing of this step was written. The card
+                # comes back with what was typed, ready to send again (as the error page
+                # would offer a plain form back; a streamed upload cannot be kept there).
+                errors.fields["card"] = t(GENERIC[HTTP_503_SERVICE_UNAVAILABLE])
+                errors.status = HTTP_503_SERVICE_UNAVAILABLE
             context = card_context(store, settings, token, v, area, sq, ind, card)
             context["errors"] = errors.fields
-            context["typed"] = {k: form.fields.get(k, "") for k in EVIDENCE_FIELDS}
-            if added and not errors.fields:
+            # Evidence already attached is listed on the card; its fields are not offered again.
+            keep = not added
+            context["typed"] = {k: form.fields.get(k, "") if keep else "" for k in EVIDENCE_FIELDS}
+            if added and (not errors.fields or errors.status == HTTP_503_SERVICE_UNAVAILABLE):
                 context["notice"] = t(EVIDENCE_ADDED)
             elif errors.fields and "card" not in errors.fields:
                 context["summary"] = t(NOT_SAVED)
-            return render(
+            page = render(
                 request,
                 "respond/card.html",
                 status_code=errors.status,
                 default_locale=v.round.locale,
                 **context,
             )
+            if errors.status == HTTP_503_SERVICE_UNAVAILABLE:
+                page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return page
 
         return await anyio.to_thread.run_sync(handle)
 

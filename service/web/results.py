@@ -16,7 +16,7 @@ from service.domain.benchmarks import compare_scores
 from service.errors import NotFound
 from service.i18n import N_, SUPPORTED, translator
 from service.report import exports, pdf
-from service.storage import evidence, respondents, rounds
+from service.storage import audit, evidence, respondents, rounds
 from service.web.auth import SignedIn, current_coordinator, round_of
 from service.web.context import render, request_translator
 from service.web.deps import CatalogDep, RendererDep, SettingsDep, StoreDep
@@ -86,12 +86,13 @@ class ResultPages(Controller):
         t = translator(lang) if lang in SUPPORTED else request_translator(request, rnd.locale)
         model = results.report_model(store.db(), catalog, rnd, t)
         key = pdf.cache_key(model)
-        cache_dir = settings.data_path / "reports"
+        cache_dir = results.report_dir(settings.data_path, rnd)
         if pdf.cached_path(cache_dir, key).exists():
             return Redirect(f"/rounds/{rnd.id}/reports/{key}.pdf", status_code=303)
-        failed = renderer.failed(key)
+        job = f"{rnd.id}/{key}"
+        failed = renderer.failed(job)
         if not failed:
-            renderer.ensure(key, lambda: pdf.render_to_cache(model, t, cache_dir))
+            renderer.ensure(job, lambda: pdf.render_to_cache(model, t, cache_dir))
         return render(
             request,
             "results/report_pending.html",
@@ -115,10 +116,19 @@ class ResultPages(Controller):
         """A rendered report, named by the digest of what it was made from."""
         rnd = round_of(store, coordinator, round_id)
         match = KEY.match(filename)
-        path = pdf.cached_path(settings.data_path / "reports", match.group(1) if match else "-")
+        path = pdf.cached_path(
+            results.report_dir(settings.data_path, rnd), match.group(1) if match else "-"
+        )
         if match is None or not path.exists():
             raise NotFound("This report is not available; open the results page to make a new one.")
         safe = re.sub(r"[^A-Za-z0-9æøåÆØÅäöÄÖ _-]", "", rnd.name).strip() or "kompass"
+        audit.record(
+            store.db(),
+            audit.Action.EXPORT_DOWNLOADED,
+            by=coordinator,
+            round_id=rnd.id,
+            target="export:report.pdf",
+        )
         return File(
             path=path,
             filename=f"{safe}.pdf",
@@ -164,6 +174,14 @@ class ResultPages(Controller):
         """Every table in one workbook; respondents anonymised by role unless ``names=true``."""
         rnd = round_of(store, coordinator, round_id)
         data = exports.to_xlsx(self._tables(request, store, catalog, rnd, names))
+        audit.record(
+            store.db(),
+            audit.Action.EXPORT_DOWNLOADED,
+            by=coordinator,
+            round_id=rnd.id,
+            target="export:xlsx",
+            details={"names": names},
+        )
         return Response(
             data,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -190,6 +208,14 @@ class ResultPages(Controller):
         )
         if table is None:
             raise NotFound("No such export.")
+        audit.record(
+            store.db(),
+            audit.Action.EXPORT_DOWNLOADED,
+            by=coordinator,
+            round_id=rnd.id,
+            target=f"export:{name}.csv",
+            details={"names": names},
+        )
         return Response(
             "\ufeff" + exports.to_csv(table),
             media_type="text/csv; charset=utf-8",
@@ -204,6 +230,13 @@ class ResultPages(Controller):
     ) -> Response[bytes]:
         """The result exactly as the API returns it."""
         result = results.assessment(store.db(), catalog, round_of(store, coordinator, round_id))
+        audit.record(
+            store.db(),
+            audit.Action.EXPORT_DOWNLOADED,
+            by=coordinator,
+            round_id=round_id,
+            target="export:json",
+        )
         return Response(
             msgspec.json.encode(result),
             media_type=MediaType.JSON,

@@ -13,7 +13,7 @@ from litestar import Request
 
 from service import answering
 from service.domain.evidence import EvidenceRecord
-from service.errors import InvalidInput
+from service.errors import InvalidInput, TooLarge
 from service.web.deps import CatalogDep, SettingsDep, StoreDep
 from service.web.multipart import parse_upload
 
@@ -30,15 +30,16 @@ async def receive_evidence(
 ) -> EvidenceRecord:
     """Check the respondent may attach evidence, stream the upload to disk, then record it."""
 
-    def check() -> answering.Visit:
+    def check() -> tuple[answering.Visit, answering.UploadLimit]:
         v = answering.visit(store.db(), catalog, token)
         answering.require_attachable(v, indicator)
-        return v
+        return v, answering.upload_limit(store.db(), settings, v)
 
-    v = await anyio.to_thread.run_sync(check)
-    form = await parse_upload(
-        request, settings.data_path / "evidence", settings.max_upload_mb * 1024 * 1024
-    )
+    v, limit = await anyio.to_thread.run_sync(check)
+    try:
+        form = await parse_upload(request, settings.data_path / "evidence", limit.max_bytes)
+    except TooLarge as exc:
+        raise limit.refusal(exc) from None
     title = form.fields.get("title", "")
     effective = form.fields.get("effective_date", "")
 

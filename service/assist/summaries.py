@@ -1,0 +1,41 @@
+"""Summaries for the results page and the PDF: one per sub-question that has comments."""
+
+from __future__ import annotations
+
+from service.domain.answers import AnswerSet
+from service.domain.assistant import Assistant, Comment, SubquestionSummary, SummaryRequest
+from service.domain.questionnaire import Questionnaire
+
+
+def comments_by_subquestion(q: Questionnaire, answers: AnswerSet) -> dict[str, list[Comment]]:
+    """Every non-empty comment, grouped by sub-question in document order."""
+    where = {ind.id: sq.id for _, sq, ind in q.indicators()}
+    grouped: dict[str, list[Comment]] = {sq.id: [] for _, sq in q.subquestions()}
+    for respondent in answers.respondents:
+        for answer in respondent.answers:
+            sq_id = where.get(answer.indicator)
+            if sq_id is not None and answer.comment.strip():
+                grouped[sq_id].append(
+                    Comment(
+                        indicator=answer.indicator, text=answer.comment, respondent=respondent.id
+                    )
+                )
+    return {k: v for k, v in grouped.items() if v}
+
+
+def summaries(
+    q: Questionnaire, answers: AnswerSet, lang: str, assistant: Assistant, max_sentences: int = 3
+) -> dict[str, SubquestionSummary]:
+    """A summary per sub-question with comments, keyed by sub-question id."""
+    return {
+        sq_id: assistant.summarise(
+            SummaryRequest(
+                questionnaire=q.id,
+                subquestion=sq_id,
+                lang=lang,
+                comments=comments,
+                max_sentences=max_sentences,
+            )
+        )
+        for sq_id, comments in comments_by_subquestion(q, answers).items()
+    }
