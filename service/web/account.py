@@ -13,8 +13,8 @@ from litestar.di import Provide
 from litestar.params import URLEncodedBody
 from litestar.response import Template
 
-from service.errors import InvalidInput, KompassError
-from service.storage import accounts
+from service import account
+from service.errors import KompassError
 from service.web.auth import SignedIn, current_coordinator
 from service.web.context import render, request_translator
 from service.web.deps import StoreDep
@@ -44,10 +44,12 @@ class AccountPages(Controller):
         """Check the current password, store the new one, end the account's other sessions."""
         t = request_translator(request)
         try:
-            if data.get("new", "") != data.get("confirm", ""):
-                raise InvalidInput("The two new passwords are not the same.")
-            accounts.change_password(
-                store.db(), coordinator.id, data.get("current", ""), data.get("new", "")
+            account.change_password(
+                store.db(),
+                coordinator.id,
+                data.get("current", ""),
+                data.get("new", ""),
+                data.get("confirm", ""),
             )
         except KompassError as exc:
             return render(
