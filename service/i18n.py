@@ -16,7 +16,7 @@ from typing import Any
 from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 from service.domain.locales import LOCALES
@@ -120,6 +120,10 @@ class Translator:
         """A number with a fixed count of decimals: ``7,5`` in nb and sv, ``7.5`` in en."""
         # The sign is part of the key: -0.0 == 0.0, but Babel writes "-0,0" for it.
         return _number(value, digits, self.locale, math.copysign(1.0, value) < 0)
+
+    def percent(self, value: float) -> str:
+        """A share as a whole percentage in the locale's style: ``80 %`` in nb and sv, ``80%`` in en."""
+        return format_percent(value, locale=self.locale)
 
     def signed(self, value: float, digits: int = 1) -> str:
         """A difference with its sign: ``+6,0`` / ``−6,0`` (true minus sign)."""

@@ -254,6 +254,9 @@ BODIES = {
     "/indicators/1.1.1": {"levels": {"system": 1}},  # the card's PUT
     "/i/1.1.1": {"level-system": "1"},  # the card's form
     "/links": {"url": "https://example.no/plan.pdf", "title": "x"},
+    "/interpret": {"text": "Vi har en plan."},
+    "/explain": {"question": "Hva er internkontroll?"},
+    "/assistant": {"llm_allowed": False},
 }
 
 

@@ -6,6 +6,7 @@ language-model provider. Proposals are translated here, in the respondent's lang
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import threading
@@ -85,6 +86,16 @@ class OfflineAssistant:
         self.db = db  # for searching uploaded evidence; None when there is no database
         self._indexes: dict[str, KnowledgeIndex] = {}
         self._lock = threading.Lock()
+
+    def with_db(self, db: sqlite_utils.Database) -> OfflineAssistant:
+        """This assistant over another connection, sharing its examples, glossary and indexes.
+
+        A web request runs on a thread with its own connection; building the matcher and the
+        FTS indexes again for every request would be wasteful, so only the database changes.
+        """
+        other = copy.copy(self)
+        other.db = db
+        return other
 
     def index(self, questionnaire_id: str) -> KnowledgeIndex:
         """The guidance-and-glossary index of one questionnaire, built on first use."""

@@ -28,6 +28,7 @@ from service.throttle import Throttle
 from service.web import (
     account,
     api,
+    assist,
     audit,
     auth,
     coordinator,
@@ -92,6 +93,9 @@ def create_app(settings: Settings) -> Litestar:
             api.SessionApi,
             api.CoordinatorApi,
             api.RespondentApi,
+            assist.AssistPages,
+            assist.AssistApi,
+            assist.AssistCoordinatorApi,
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],
         state=State(

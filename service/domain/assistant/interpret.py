@@ -206,7 +206,7 @@ def _status(r: Reading) -> tuple[Status, float, Note] | None:
     return None
 
 
-def _system(r: Reading, backoff: list[Proposal]) -> Proposal:  # noqa: PLR0912 - one rule per level, in order
+def _system(r: Reading, backoff: list[Proposal]) -> Proposal:
     mgmt = r.pos(Cue.MGMT_SYSTEM)
     # Being part of the management system implies being adopted and documented.
     formal = r.pos(Cue.ADOPTED) + mgmt
@@ -274,6 +274,19 @@ def _system(r: Reading, backoff: list[Proposal]) -> Proposal:  # noqa: PLR0912 -
             _note(N_("Adopted or set down in writing as a fixed arrangement (%(cues)s)."), formal),
             0.75,
         )
+    return _system_unanchored(r, backoff, deny=deny, routine=routine, only=only, some=some)
+
+
+def _system_unanchored(
+    r: Reading,
+    backoff: list[Proposal],
+    *,
+    deny: list[Hit],
+    routine: list[Hit],
+    only: list[Hit],
+    some: list[Hit],
+) -> Proposal:
+    """The System level when nothing says how the arrangement is anchored or adopted."""
     activity = r.pos(Cue.RES_COLLECTED, Cue.RES_ANALYSED, Cue.RES_PRESENTED, Cue.RES_USED)
     deny_clauses = {h.clause for h in deny}
     elsewhere = [h for h in activity + r.pos(Cue.EXISTS) if h.clause not in deny_clauses]
