@@ -359,11 +359,15 @@ def test_another_persons_assignment_is_not_mine(both: Both) -> None:
 def test_card_page_has_no_inline_script_and_its_script_is_served(both: Both) -> None:
     _, token = both.invite(both.round())
     page = both.client.get(f"/r/{token}/i/1.2.1").text
-    assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/card.js" defer>']
+    assert re.findall(r"<script[^>]*>", page) == [
+        '<script src="/static/card.js" defer>',
+        '<script src="/static/assist.js" defer>',  # the assistant's panel, after the form
+    ]
     assert "style=" not in page
-    script = both.client.get("/static/card.js")
-    assert script.status_code == 200
-    assert "fieldset.dimension" in script.text
+    for name, marker in [("card.js", "fieldset.dimension"), ("assist.js", "data-assist-card")]:
+        script = both.client.get(f"/static/{name}")
+        assert script.status_code == 200
+        assert marker in script.text
 
 
 def test_the_page_api_and_database_agree(both: Both) -> None:
