@@ -128,8 +128,8 @@ def figures() -> Figures:
                 invitations
             ) >= DEMO_MIN_RESPONDENTS and len(roles) == len(q.roles)
             _measure(out, f"{edition} demo", q, invitations)
-            # The demo's synthetic respondents answered their role's whole set; kept as
-            # answers, those alone exceed the limit until the demo answers by assignment.
+            # The demo's synthetic respondents answer only what the round assigned them, so
+            # keeping their answers must still hold the limit and the coverage.
             _measure(
                 out, f"{edition} demo with its answers kept", q, invitations, answered=answered
             )

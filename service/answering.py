@@ -11,6 +11,7 @@ from __future__ import annotations
 import msgspec
 import sqlite_utils
 
+from service import rounds as use
 from service.domain import dialog
 from service.domain import rounds as rules
 from service.domain.answers import IndicatorAnswer
@@ -27,7 +28,7 @@ from service.domain.rounds import Round
 from service.questionnaires import Catalog
 from service.results import questionnaire_of
 from service.settings import Settings
-from service.storage import answers, assignments, audit, evidence, respondents
+from service.storage import answers, audit, evidence, respondents
 from service.storage import rounds as stored
 from service.storage.evidence_files import StoredFile, megabytes
 from service.storage.respondents import RespondentRecord
@@ -39,13 +40,14 @@ class Visit(msgspec.Struct, frozen=True, kw_only=True):
     respondent: RespondentRecord
     round: Round
     q: Questionnaire
+    catalog: Catalog  # where the round's share of the work is decided (service.rounds)
 
 
 def visit(db: sqlite_utils.Database, catalog: Catalog, token: str) -> Visit:
     """Resolve a personal link; unknown or withdrawn links are refused."""
     record = respondents.by_token(db, token)
     rnd = stored.get_round_unscoped(db, record.round_id)
-    return Visit(respondent=record, round=rnd, q=questionnaire_of(catalog, rnd))
+    return Visit(respondent=record, round=rnd, q=questionnaire_of(catalog, rnd), catalog=catalog)
 
 
 def locate(v: Visit, indicator_id: str) -> tuple[Area, Subquestion, Indicator]:
@@ -160,8 +162,9 @@ class CardSaved(msgspec.Struct, frozen=True, kw_only=True):
 class Work(msgspec.Struct, frozen=True, kw_only=True):
     """A respondent's share of the round: their assignment and the rest of their role's indicators.
 
-    ``assigned`` is the stored assignment in questionnaire order, or every indicator of the
-    role when the round has none stored; ``more`` the role's other indicators ("answer more").
+    ``assigned`` is their share as ``service.rounds`` decides it (the one source the
+    coordinator's coverage and progress read too), in questionnaire order; ``more`` the
+    role's other indicators ("answer more").
     """
 
     assigned: list[Indicator]
@@ -171,8 +174,8 @@ class Work(msgspec.Struct, frozen=True, kw_only=True):
 def work(db: sqlite_utils.Database, v: Visit) -> Work:
     """The respondent's assignment (or all of their role's indicators) and what they may add."""
     role = v.q.indicators_for_role(v.respondent.role)
-    mine = assignments.for_respondent(db, v.round.id, v.respondent.id)
-    if not mine and not assignments.records_for_round(db, v.round.id):
+    mine = use.share_of(db, v.catalog, v.round, v.q, v.respondent.id)
+    if mine is None:
         return Work(assigned=list(role), more=[])
     chosen = set(mine)
     return Work(

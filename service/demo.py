@@ -11,19 +11,21 @@ from service.domain.synthetic import NORMAL, WEAK, Profile, synthetic_answers
 from service.errors import NotFound
 from service.questionnaires import Catalog
 from service.settings import Settings
-from service.storage import accounts, answers, audit, evidence, respondents, rounds
+from service.storage import accounts, answers, assignments, audit, evidence, respondents, rounds
 from service.storage.evidence_files import EvidenceSink
 
 DEMO_NAME = "Demo kommune"
 DEMO_EMAIL = "demo@kompass.example"
 DEMO_PASSWORD = "kompass-demo-2026"  # noqa: S105 - published demo credentials
 DEMO_RESPONDENT = "Demo-respondent"
+# A municipality of the size the method's benchmarks describe: with 217 indicators, three
+# answers each from two roles, at most 40 per person, 19 people are what it takes.
 PER_ROLE = {
     "mayor": 2,
     "chief_executive": 1,
     "department_head": 3,
-    "staff_leader": 2,
-    "unit_leader": 6,
+    "staff_leader": 3,
+    "unit_leader": 8,
     "union_rep": 2,
 }
 
@@ -47,21 +49,26 @@ class DemoInfo(msgspec.Struct, kw_only=True):
 
 def _save_answers(
     db: sqlite_utils.Database,
+    catalog: Catalog,
     rnd: rounds.Round,
     answer_set_respondents: list[tuple[str, list[IndicatorAnswer]]],
 ) -> list[int]:
-    ids = []
-    for role, given in answer_set_respondents:
-        record, _ = respondents.invite(db, rnd.id, role)
-        ids.append(record.id)
+    """Invite the synthetic respondents, share the work, and save each one's answers to the
+    indicators assigned to them (as real respondents answer their share, not their role's all)."""
+    ids = [respondents.invite(db, rnd.id, role)[0].id for role, _ in answer_set_respondents]
+    use.rebalance(db, catalog, rnd)
+    for rid, (_, given) in zip(ids, answer_set_respondents, strict=True):
+        mine = set(use.assigned_indicators(db, catalog, rid))
         for answer in given:
-            answers.save(db, record.id, msgspec.structs.replace(answer, evidence=[]), author="demo")
+            if answer.indicator in mine:
+                answers.save(db, rid, msgspec.structs.replace(answer, evidence=[]), author="demo")
     return ids
 
 
-def _add_documents(
-    db: sqlite_utils.Database, settings: Settings, rnd: rounds.Round, respondent_id: int
-) -> None:
+def _add_documents(db: sqlite_utils.Database, settings: Settings, rnd: rounds.Round) -> None:
+    """Attach each document to someone who answered its indicator (or the first respondent)."""
+    answered = assignments.answered(db, rnd.id)
+    first = answered[0].invitation
     coordinator_id = db.execute(
         "SELECT id FROM coordinators WHERE email = ?", [DEMO_EMAIL]
     ).fetchone()[0]
@@ -69,6 +76,7 @@ def _add_documents(
         sink = EvidenceSink(settings.data_path / "evidence", settings.max_upload_mb * 1024 * 1024)
         sink.write(f"{title}\nVedtatt {date}.\n\nDemodokument laget av Kompass.\n".encode())
         stored = sink.finish()
+        respondent_id = next((p.invitation for p in answered if p.indicator == indicator), first)
         record = evidence.add_file(
             db, rnd.id, respondent_id, indicator, stored, f"{title}.txt", title, date
         )
@@ -95,9 +103,9 @@ def _round(
     rnd = use.create(
         db, catalog, municipality_id, by=audit.OPERATOR, name=name, questionnaire_id=q.id
     )
-    rnd = use.open_round(db, rnd, by=audit.OPERATOR)
+    rnd = use.open_round(db, catalog, rnd, by=audit.OPERATOR)
     synthetic = synthetic_answers(q, profile, PER_ROLE, seed=seed)
-    ids = _save_answers(db, rnd, [(r.role, r.answers) for r in synthetic.respondents])
+    ids = _save_answers(db, catalog, rnd, [(r.role, r.answers) for r in synthetic.respondents])
     if close:
         rnd = use.close_round(db, rnd, by=audit.OPERATOR)
     return rnd, ids
@@ -124,7 +132,7 @@ def create_demo(db: sqlite_utils.Database, catalog: Catalog, settings: Settings)
             3,
             close=True,
         )
-        no_round, ids = _round(
+        no_round, _ = _round(
             db,
             catalog,
             municipality.id,
@@ -134,7 +142,7 @@ def create_demo(db: sqlite_utils.Database, catalog: Catalog, settings: Settings)
             6,
             close=False,
         )
-        _add_documents(db, settings, no_round, ids[1])
+        _add_documents(db, settings, no_round)
         _round(
             db,
             catalog,
@@ -154,8 +162,16 @@ def create_demo(db: sqlite_utils.Database, catalog: Catalog, settings: Settings)
             continue
         existing = [r for r in respondents.list_for_round(db, rnd.id) if r.name == DEMO_RESPONDENT]
         if existing:
-            _, token = respondents.reissue(db, rnd.id, existing[0].id)
+            token = use.reissue(db, catalog, settings, rnd, existing[0].id, by=audit.OPERATOR).token
         else:
-            _, token = respondents.invite(db, rnd.id, "unit_leader", DEMO_RESPONDENT)
+            token = use.invite(
+                db,
+                catalog,
+                settings,
+                rnd,
+                by=audit.OPERATOR,
+                role="unit_leader",
+                name=DEMO_RESPONDENT,
+            ).token
         links.append((rnd.name, f"{settings.public_url}/r/{token}"))
     return DemoInfo(created=created, email=DEMO_EMAIL, password=DEMO_PASSWORD, rounds=links)

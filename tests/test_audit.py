@@ -20,6 +20,7 @@ from litestar.testing import TestClient
 from service import rounds as use
 from service.app import create_app
 from service.cli import main
+from service.domain.assignment import CoverageSettings
 from service.questionnaires import Catalog
 from service.settings import Settings
 from service.storage import accounts, audit, evidence
@@ -145,7 +146,15 @@ def test_every_coordinator_action_is_recorded(
     db.close()
     for path in ("export/answers.csv?names=true", "export.xlsx", "export.json"):
         assert client.get(f"/rounds/{round_id}/{path}").status_code == 200
-    ui.post(f"{prefix}/rounds/{round_id}/close")
+    if channel is Pages:
+        ui.post(f"{prefix}/rounds/{round_id}/close", confirm="yes")
+    else:
+        ui.post(f"{prefix}/rounds/{round_id}/close")
+    ui.post(f"{prefix}/rounds/{round_id}/reopen")
+    ui.post(f"{prefix}/rounds/{round_id}/close", confirm="yes")
+    # The first export of a closed round makes it final; later exports are just downloads.
+    for _ in range(2):
+        assert client.get(f"/rounds/{round_id}/export.json").status_code == 200
 
     r = str(round_id)
     who = f"respondent:{respondent_id}"
@@ -163,6 +172,11 @@ def test_every_coordinator_action_is_recorded(
         ("export_downloaded", EMAIL, "export:xlsx", r),
         ("export_downloaded", EMAIL, "export:json", r),
         ("round_closed", EMAIL, "", r),
+        ("round_reopened", EMAIL, "", r),
+        ("round_closed", EMAIL, "", r),
+        ("export_downloaded", EMAIL, "export:json", r),
+        ("round_finalised", EMAIL, "", r),
+        ("export_downloaded", EMAIL, "export:json", r),
     ]
     assert [(a, n, t, str(i) if i is not None else None) for a, n, t, i in trail(settings)] == (
         expected
@@ -277,12 +291,27 @@ def test_the_use_cases_record_who_did_it(settings: Settings) -> None:
     rnd = use.create(
         db, catalog, municipality.id, by=by, name="Runde", questionnaire_id="example-1.0"
     )
-    rnd = use.open_round(db, rnd, by=by)
+    rnd = use.open_round(db, catalog, rnd, by=by)
     invitation = use.invite(db, catalog, settings, rnd, by=by, role="mayor")
     respondent = invitation.respondent.record.id
     use.reissue(db, catalog, settings, rnd, respondent, by=by)
     use.revoke(db, catalog, rnd, respondent, by=by)
-    use.close_round(db, rnd, by=by)
+    many = use.invite_many(
+        db,
+        catalog,
+        settings,
+        rnd,
+        [["Ola", "ola@fjellbygd.no", "mayor"], ["Eva", "", "mayor"]],
+        by=by,
+    )
+    use.set_coverage(
+        db, catalog, rnd, CoverageSettings(min_per_indicator=2, max_per_person=10), by=by
+    )
+    rnd = use.close_round(db, rnd, by=by)
+    rnd = use.reopen_round(db, rnd, by=by)
+    rnd = use.close_round(db, rnd, by=by)
+    rnd = use.results_exported(db, rnd, by=by)
+    use.results_exported(db, rnd, by=by)
     trail = [
         (e.actor, e.action.value, e.target, e.municipality_id) for e in audit.for_round(db, rnd.id)
     ]
@@ -293,5 +322,13 @@ def test_the_use_cases_record_who_did_it(settings: Settings) -> None:
         (by, "invitation_issued", who, municipality.id),
         (by, "invitation_reissued", who, municipality.id),
         (by, "invitation_revoked", who, municipality.id),
+        *[
+            (by, "invitation_issued", f"respondent:{i.respondent.record.id}", municipality.id)
+            for i in many
+        ],
+        (by, "coverage_changed", "", municipality.id),
         (by, "round_closed", "", municipality.id),
+        (by, "round_reopened", "", municipality.id),
+        (by, "round_closed", "", municipality.id),
+        (by, "round_finalised", "", municipality.id),
     ]

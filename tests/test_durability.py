@@ -13,8 +13,10 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from service import rounds as use
 from service.app import create_app
-from service.domain.rounds import NewRound, RoundStatus
+from service.domain.rounds import NewRound
+from service.questionnaires import Catalog
 from service.settings import Settings
 from service.storage import accounts, respondents, rounds
 from service.storage.db import Store, open_database
@@ -32,14 +34,18 @@ def test_connections_sync_the_log_on_every_commit(tmp_path: Path) -> None:
     store.close()
 
 
-def open_round_with_mayor(db_path: Path) -> str:
-    """A municipality with an open round on the example questionnaire; the mayor's token."""
-    db = open_database(db_path)
+def open_round_with_mayor(settings: Settings) -> str:
+    """A municipality with an open round on the example questionnaire; the mayor's token.
+
+    Opened through the use case, so the work is shared as in any open round: showing the
+    card then writes nothing (a round without a stored share is assigned on first visit).
+    """
+    db = open_database(settings.db_path)
     migrate(db)
     municipality = accounts.create_municipality(db, "Fjellbygd", "NO", "nb")
     rnd = rounds.create_round(db, municipality.id, NEW_ROUND)
-    rounds.set_status(db, rnd, RoundStatus.OPEN)
     _, token = respondents.invite(db, rnd.id, "mayor", "Ola", "ola@fjellbygd.no")
+    use.open_round(db, Catalog(settings.questionnaire_path), rnd, by="test")
     db.close()
     return token
 
@@ -47,7 +53,7 @@ def open_round_with_mayor(db_path: Path) -> str:
 @pytest.fixture
 def busy_client(settings: Settings) -> Iterator[tuple[TestClient[Litestar], str, Path]]:
     """The app with a short busy timeout, and a respondent's token."""
-    token = open_round_with_mayor(settings.db_path)
+    token = open_round_with_mayor(settings)
     app = create_app(msgspec.structs.replace(settings, db_busy_timeout_ms=200))
     with TestClient(app=app) as client:
         yield client, token, settings.db_path

@@ -20,6 +20,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from service import rounds as use
 from service.app import create_app
 from service.domain.rounds import NewRound
+from service.questionnaires import Catalog
 from service.settings import Settings
 from service.storage import accounts, respondents, rounds
 from service.storage.db import open_database
@@ -41,7 +42,9 @@ def _world(tmp: Path) -> tuple[Settings, str]:
     home = accounts.create_municipality(db, "Fjellbygd", "NO", "nb")
     accounts.create_coordinator(db, home.id, "k@fjellbygd.no", PASSWORD)
     new = NewRound(name="Runde", questionnaire_id="example-1.0", locale="nb", deadline=None)
-    rnd = use.open_round(db, rounds.create_round(db, home.id, new), by="test")
+    rnd = use.open_round(
+        db, Catalog(config.questionnaire_path), rounds.create_round(db, home.id, new), by="test"
+    )
     _, token = respondents.invite(db, rnd.id, "mayor", "Kari", "")
     db.close()
     return config, token

@@ -25,6 +25,7 @@ from service.app import create_app
 from service.domain.answers import IndicatorAnswer
 from service.domain.questionnaire import Dimension
 from service.domain.rounds import NewRound
+from service.questionnaires import Catalog
 from service.settings import Settings
 from service.storage import accounts, answers, evidence, respondents, rounds
 from service.storage.db import open_database
@@ -84,10 +85,13 @@ def build(settings: Settings) -> World:
     other = accounts.create_municipality(db, "Dalbygd", "NO", "nb")
     accounts.create_coordinator(db, home.id, "k@fjellbygd.no", PASSWORD)
     accounts.create_coordinator(db, other.id, "k@dalbygd.no", PASSWORD)
+    catalog = Catalog(settings.questionnaire_path)
     made = {}
     for key, municipality, name in [("a", home, "Runde A"), ("b", other, "B-SECRET-ROUND")]:
         new = NewRound(name=name, questionnaire_id="example-1.0", locale="nb", deadline=None)
-        made[key] = use.open_round(db, rounds.create_round(db, municipality.id, new), by="test")
+        made[key] = use.open_round(
+            db, catalog, rounds.create_round(db, municipality.id, new), by="test"
+        )
     ra, rb = made["a"], made["b"]
     a1, token_a1 = respondents.invite(db, ra.id, "mayor", "A1", "")
     a2, token_a2 = respondents.invite(db, ra.id, "mayor", "A2-SECRET-NAME", "")

@@ -379,6 +379,12 @@ def m0021_round_coverage(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0022_round_exported")
+def m0022_round_exported(db: sqlite_utils.Database) -> None:
+    """When a closed round's results were first exported: from then on it cannot be reopened."""
+    db.execute("ALTER TABLE rounds ADD COLUMN exported_at TEXT")
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations not yet applied to ``db``."""
     return [m.name for m in migrations.pending(db)]

@@ -58,11 +58,41 @@ def invite(
     return get(db, round_id, int(cursor.lastrowid or 0)), token
 
 
+def invite_many(
+    db: sqlite_utils.Database, round_id: int, people: list[tuple[str, str, str]]
+) -> list[tuple[RespondentRecord, str]]:
+    """Store many invitations (role, name, e-mail; checked before) in one transaction: all or
+    none. Return each record with its token (shown once, never stored)."""
+    created: list[tuple[int, str]] = []
+    stamp = now()
+    with db.conn:
+        for role, name, email in people:
+            token = new_token()
+            cursor = db.execute(
+                "INSERT INTO respondents (round_id, role, name, email, token_hash, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [round_id, role, name, email, hash_token(token), stamp],
+            )
+            created.append((int(cursor.lastrowid or 0), token))
+    return [(get(db, round_id, rid), token) for rid, token in created]
+
+
 def get(db: sqlite_utils.Database, round_id: int, respondent_id: int) -> RespondentRecord:
     """A respondent of this round."""
     row = db.execute(
         f"SELECT {_COLUMNS} FROM respondents WHERE id = ? AND round_id = ?",  # noqa: S608 - constant columns
         [respondent_id, round_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound("No such respondent.")
+    return _record(row)
+
+
+def get_unscoped(db: sqlite_utils.Database, respondent_id: int) -> RespondentRecord:
+    """A respondent by id alone (for use cases that start from an invitation, not a round)."""
+    row = db.execute(
+        f"SELECT {_COLUMNS} FROM respondents WHERE id = ?",  # noqa: S608 - constant columns
+        [respondent_id],
     ).fetchone()
     if row is None:
         raise NotFound("No such respondent.")

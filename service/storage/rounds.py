@@ -16,6 +16,8 @@ __all__ = [
     "get_round",
     "get_round_unscoped",
     "list_rounds",
+    "mark_exported",
+    "reopen",
     "set_status",
 ]
 
@@ -69,5 +71,27 @@ def set_status(db: sqlite_utils.Database, rnd: Round, status: RoundStatus) -> Ro
         db.execute(
             f"UPDATE rounds SET status = ?, {column} = ? WHERE id = ?",  # noqa: S608 - our column
             [status.value, now(), rnd.id],
+        )
+    return get_round(db, rnd.municipality_id, rnd.id)
+
+
+def reopen(db: sqlite_utils.Database, rnd: Round) -> Round:
+    """Open a closed round again (allowed by ``domain.rounds.require_reopenable``)."""
+    with db.conn:
+        db.execute(
+            "UPDATE rounds SET status = 'open', closed_at = NULL"
+            " WHERE id = ? AND status = 'closed' AND exported_at IS NULL",
+            [rnd.id],
+        )
+    return get_round(db, rnd.municipality_id, rnd.id)
+
+
+def mark_exported(db: sqlite_utils.Database, rnd: Round) -> Round:
+    """Record the first export of a closed round's results (later exports keep the first time)."""
+    with db.conn:
+        db.execute(
+            "UPDATE rounds SET exported_at = COALESCE(exported_at, ?)"
+            " WHERE id = ? AND status = 'closed'",
+            [now(), rnd.id],
         )
     return get_round(db, rnd.municipality_id, rnd.id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, delete, get, post, put
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath, JSONBody
@@ -18,25 +18,33 @@ from service import answering, results
 from service import rounds as use
 from service.domain import dialog
 from service.domain.assessment import Assessment
+from service.domain.rounds import InvalidRows, check_coverage
+from service.invitees import rows_from_text
 from service.storage import accounts, evidence, rounds
 from service.web.api_records import (
     AreaProgressOut,
     CoordinatorOut,
+    CoverageIn,
     EvidenceOut,
     IndicatorAnswerIn,
     IndicatorOut,
     IndicatorSavedOut,
     InviteIn,
+    InviteManyError,
+    InviteManyIn,
     InviteOut,
     LinkIn,
     LoginIn,
     Next,
     QuestionnaireOut,
+    RemindIn,
+    RemindOut,
     RespondentOut,
     RespondentSessionOut,
     ReviewIn,
     RoleOut,
     RoundIn,
+    RowProblemOut,
     evidence_out,
     round_out,
 )
@@ -118,7 +126,7 @@ class CoordinatorApi(Controller):
                 title=q.text(q.title, locale),
                 country=q.country,
                 locales=q.locales,
-                roles=[RoleOut(r.id, q.text(r.title, locale)) for r in q.roles],
+                roles=[RoleOut(r.id, use.role_title(q, r.id, locale)) for r in q.roles],
                 areas=len(q.areas),
                 indicators=sum(1 for _ in q.indicators()),
                 max_points=q.max_points,
@@ -145,8 +153,31 @@ class CoordinatorApi(Controller):
             questionnaire_id=data.questionnaire,
             locale=data.locale,
             deadline=data.deadline,
+            coverage=check_coverage(data.min_per_indicator, data.max_per_person, data.min_roles),
         )
         return round_out(rnd)
+
+    @get("/rounds/{round_id:int}/coverage", sync_to_thread=True)
+    def get_coverage(
+        self, store: StoreDep, catalog: CatalogDep, coordinator: SignedIn, round_id: FromPath[int]
+    ) -> use.RoundCoverage:
+        """The round's coverage settings and how far the assignment meets them, per indicator and area."""
+        return use.round_coverage(store.db(), catalog, round_of(store, coordinator, round_id))
+
+    @put("/rounds/{round_id:int}/coverage", sync_to_thread=True, status_code=200)
+    def set_coverage(
+        self,
+        store: StoreDep,
+        catalog: CatalogDep,
+        coordinator: SignedIn,
+        round_id: FromPath[int],
+        data: JSONBody[CoverageIn],
+    ) -> use.RoundCoverage:
+        """Change the coverage settings; the work is shared again (answers stay with their authors)."""
+        rnd = round_of(store, coordinator, round_id)
+        settings = check_coverage(data.min_per_indicator, data.max_per_person, data.min_roles)
+        use.set_coverage(store.db(), catalog, rnd, settings, by=coordinator)
+        return use.round_coverage(store.db(), catalog, rnd)
 
     @get("/rounds/{round_id:int}", sync_to_thread=True)
     def get_round(
@@ -157,11 +188,13 @@ class CoordinatorApi(Controller):
 
     @post("/rounds/{round_id:int}/open", sync_to_thread=True, status_code=200)
     def open_round(
-        self, store: StoreDep, coordinator: SignedIn, round_id: FromPath[int]
+        self, store: StoreDep, catalog: CatalogDep, coordinator: SignedIn, round_id: FromPath[int]
     ) -> dict[str, Any]:
         """Open a draft round for answers."""
         return round_out(
-            use.open_round(store.db(), round_of(store, coordinator, round_id), by=coordinator)
+            use.open_round(
+                store.db(), catalog, round_of(store, coordinator, round_id), by=coordinator
+            )
         )
 
     @post("/rounds/{round_id:int}/close", sync_to_thread=True, status_code=200)
@@ -171,6 +204,15 @@ class CoordinatorApi(Controller):
         """Close an open round: read-only from now on."""
         return round_out(
             use.close_round(store.db(), round_of(store, coordinator, round_id), by=coordinator)
+        )
+
+    @post("/rounds/{round_id:int}/reopen", sync_to_thread=True, status_code=200)
+    def reopen_round(
+        self, store: StoreDep, coordinator: SignedIn, round_id: FromPath[int]
+    ) -> dict[str, Any]:
+        """Undo closing a round, until its results have been exported (then 409)."""
+        return round_out(
+            use.reopen_round(store.db(), round_of(store, coordinator, round_id), by=coordinator)
         )
 
     @get("/rounds/{round_id:int}/respondents", sync_to_thread=True)
@@ -212,6 +254,57 @@ class CoordinatorApi(Controller):
             email=data.email,
         )
         return _invite_out(invitation)
+
+    @post("/rounds/{round_id:int}/respondents/bulk", sync_to_thread=True, status_code=201)
+    def invite_many(
+        self,
+        request: Request[Any, Any, Any],
+        store: StoreDep,
+        catalog: CatalogDep,
+        settings: SettingsDep,
+        coordinator: SignedIn,
+        round_id: FromPath[int],
+        data: JSONBody[InviteManyIn],
+    ) -> list[InviteOut] | Response[InviteManyError]:
+        """Invite many at once, all or none; bad rows are each named in a 400 (``rows``)."""
+        rnd = round_of(store, coordinator, round_id)
+        rows = data.rows if data.rows is not None else rows_from_text(data.text or "")
+        try:
+            done = use.invite_many(store.db(), catalog, settings, rnd, rows, by=coordinator)
+        except InvalidRows as exc:
+            t = request_translator(request, rnd.locale)
+            return Response(
+                InviteManyError(
+                    status=400,
+                    error="invalid",
+                    message=t(exc.message),
+                    rows=[RowProblemOut(p.row, t(p.message, **p.params)) for p in exc.problems],
+                ),
+                status_code=400,
+            )
+        return [_invite_out(i) for i in done]
+
+    @post("/rounds/{round_id:int}/remind", sync_to_thread=True, status_code=200)
+    def remind(
+        self,
+        store: StoreDep,
+        catalog: CatalogDep,
+        settings: SettingsDep,
+        coordinator: SignedIn,
+        round_id: FromPath[int],
+        data: JSONBody[RemindIn],
+    ) -> RemindOut:
+        """E-mail a reminder to everyone not finished (409 when e-mail is not configured)."""
+        rnd = round_of(store, coordinator, round_id)
+        done = use.remind(
+            store.db(), catalog, settings, rnd, by=coordinator, new_links=data.new_links
+        )
+        return RemindOut(
+            sent=[p.record.id for p in done.sent],
+            failed=[p.record.id for p in done.failed],
+            no_email=[p.record.id for p in done.no_email],
+            links=[_invite_out(i) for i in done.links],
+        )
 
     @post(
         "/rounds/{round_id:int}/respondents/{respondent_id:int}/revoke",

@@ -60,6 +60,19 @@ class RoundIn(msgspec.Struct, forbid_unknown_fields=True):
     questionnaire: str
     locale: str | None = None
     deadline: str | None = None
+    # Coverage: people per indicator (1–50), indicators per person (1–1000), roles per
+    # indicator (1–10); left out means the default (3, 40, 2).
+    min_per_indicator: int | None = None
+    max_per_person: int | None = None
+    min_roles: int | None = None
+
+
+class CoverageIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A round's coverage settings; a field left out keeps the default."""
+
+    min_per_indicator: int | None = None
+    max_per_person: int | None = None
+    min_roles: int | None = None
 
 
 class RespondentOut(msgspec.Struct):
@@ -82,6 +95,45 @@ class InviteIn(msgspec.Struct, forbid_unknown_fields=True):
     role: str
     name: str = ""
     email: str = ""
+
+
+class InviteManyIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Many invitations at once: ``rows`` of [name, e-mail, role], or ``text`` as pasted
+    (one person per line, cells split by tab, semicolon or comma). Role by id or name."""
+
+    rows: list[list[str]] | None = None
+    text: str | None = None
+
+
+class RowProblemOut(msgspec.Struct):
+    """One bad row of a list of invitees (1-based, header row included)."""
+
+    row: int
+    message: str
+
+
+class InviteManyError(msgspec.Struct):
+    """A list with bad rows: nothing was saved."""
+
+    status: int
+    error: str
+    message: str
+    rows: list[RowProblemOut]
+
+
+class RemindIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Reminders to everyone not finished; ``new_links`` puts a new link in each (old ones stop)."""
+
+    new_links: bool = False
+
+
+class RemindOut(msgspec.Struct):
+    """Who was reminded; respondent ids."""
+
+    sent: list[int]
+    failed: list[int]
+    no_email: list[int]
+    links: list[InviteOut]
 
 
 class InviteOut(msgspec.Struct):

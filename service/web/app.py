@@ -79,6 +79,7 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[
             pages.home,
             pages.health,
+            pages.favicon,
             auth.login_page,
             auth.login,
             auth.logout,

@@ -6,18 +6,24 @@ Only HTTP lives here: forms in, templates and redirects out. The use cases are
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
 from litestar.di import Provide
-from litestar.params import FromPath, URLEncodedBody
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, URLEncodedBody
 from litestar.response import File, Redirect, Template
 
-from service import results
+from service import labels, results
 from service import rounds as use
+from service.domain.assignment import CoverageSettings
 from service.domain.evidence import ReviewState
+from service.domain.rounds import InvalidRows, check_coverage
 from service.errors import InvalidInput, KompassError, NotFound
+from service.invitees import MAX_BYTES, rows_from_file, rows_from_text
 from service.mailer import smtp_configured
+from service.report import exports
 from service.settings import Settings
 from service.storage import accounts, evidence, respondents, rounds
 from service.storage.evidence_files import MEDIA_TYPES, path_for, with_extension
@@ -52,6 +58,13 @@ class CoordinatorPages(Controller):
         q, answers_now, result = results.scored(db, catalog, rnd)
         locale = request_translator(request, rnd.locale).locale
         rows = use.respondent_progress(db, catalog, rnd, locale, answers_now)
+        t = request_translator(request, rnd.locale)
+        batch = request.session.get(NEW_LINKS) if request.session else None
+        reminded = request.session.get(REMINDED) if request.session else None
+        if isinstance(reminded, dict) and reminded.get("round") == rnd.id:
+            request.set_session({k: v for k, v in request.session.items() if k != REMINDED})
+        else:
+            reminded = None
         context: dict[str, Any] = {
             "round": rnd,
             "q": q,
@@ -59,11 +72,26 @@ class CoordinatorPages(Controller):
             "coordinator": coordinator,
             "rows": rows,
             "progress": use.role_progress(q, rows, locale),
+            "roles": use.role_titles(q, locale),
+            "coverage": use.round_coverage(db, catalog, rnd),
+            "indicator_titles": {
+                ind.id: q.text(ind.question, locale) for _, _, ind in q.indicators()
+            },
+            "area_titles": {a.number: q.text(a.title, locale) for a in q.areas},
+            "short_reason": lambda reason: labels.short_reason(t, reason),
+            "new_links": batch
+            if isinstance(batch, dict) and batch.get("round") == rnd.id
+            else None,
+            "reminded": reminded,
+            "not_finished": sum(1 for r in rows if not r.record.revoked and r.complete < r.total),
+            "form": {},
+            "row_problems": [],
             "evidence": evidence.list_for_round(db, rnd.id),
             "assessment": result,
             "smtp": smtp_configured(settings),
             "new_link": None,
             "error": None,
+            "confirm_close": False,
         }
         context.update(extra)
         return render(
@@ -87,9 +115,15 @@ class CoordinatorPages(Controller):
         db = store.db()
         municipality = accounts.get_municipality(db, coordinator.municipality_id)
         locale = request_translator(request).locale
+        languages = {q.id: q.locales for q in catalog.all()}
         return render(
             request,
             "coordinator/rounds.html",
+            languages=languages,
+            all_languages=sorted(
+                {c for q in catalog.all() for c in q.locales}, key=LANG_ORDER.index
+            ),
+            coverage_defaults=CoverageSettings(),
             status_code=status_code,
             default_locale=municipality.locale,
             municipality=municipality,
@@ -132,6 +166,11 @@ class CoordinatorPages(Controller):
                 questionnaire_id=data.get("questionnaire", ""),
                 locale=data.get("locale") or None,
                 deadline=data.get("deadline") or None,
+                coverage=check_coverage(
+                    data.get("min_per_indicator"),
+                    data.get("max_per_person"),
+                    data.get("min_roles"),
+                ),
             )
         except KompassError as exc:
             t = request_translator(request)
@@ -169,18 +208,61 @@ class CoordinatorPages(Controller):
 
     @post("/{round_id:int}/open", sync_to_thread=True, status_code=303)
     def open_round(
-        self, store: StoreDep, coordinator: SignedIn, round_id: FromPath[int]
+        self, store: StoreDep, catalog: CatalogDep, coordinator: SignedIn, round_id: FromPath[int]
     ) -> Redirect:
         """Open the round for answers."""
-        use.open_round(store.db(), round_of(store, coordinator, round_id), by=coordinator)
+        use.open_round(store.db(), catalog, round_of(store, coordinator, round_id), by=coordinator)
         return Redirect(f"/rounds/{round_id}", status_code=303)
+
+    @get("/{round_id:int}/close", sync_to_thread=True)
+    def confirm_close(
+        self,
+        request: Request[Any, Any, Any],
+        store: StoreDep,
+        catalog: CatalogDep,
+        settings: SettingsDep,
+        coordinator: SignedIn,
+        round_id: FromPath[int],
+    ) -> Template:
+        """Ask before closing: what closing means and that it can be undone until export."""
+        rnd = round_of(store, coordinator, round_id)
+        return self._page(request, store, catalog, settings, coordinator, rnd, confirm_close=True)
 
     @post("/{round_id:int}/close", sync_to_thread=True, status_code=303)
     def close_round(
+        self,
+        request: Request[Any, Any, Any],
+        store: StoreDep,
+        catalog: CatalogDep,
+        settings: SettingsDep,
+        coordinator: SignedIn,
+        round_id: FromPath[int],
+        data: Form,
+    ) -> Redirect | Template:
+        """Close the round once the coordinator has confirmed; it stays readable with its results."""
+        rnd = round_of(store, coordinator, round_id)
+        if data.get("confirm") != "yes":
+            t = request_translator(request, rnd.locale)
+            return self._page(
+                request,
+                store,
+                catalog,
+                settings,
+                coordinator,
+                rnd,
+                status_code=400,
+                confirm_close=True,
+                error=t("Confirm that the round should be closed."),
+            )
+        use.close_round(store.db(), rnd, by=coordinator)
+        return Redirect(f"/rounds/{round_id}", status_code=303)
+
+    @post("/{round_id:int}/reopen", sync_to_thread=True, status_code=303)
+    def reopen_round(
         self, store: StoreDep, coordinator: SignedIn, round_id: FromPath[int]
     ) -> Redirect:
-        """Close the round; it stays readable with its results."""
-        use.close_round(store.db(), round_of(store, coordinator, round_id), by=coordinator)
+        """Undo closing, as long as the results have not been exported."""
+        use.reopen_round(store.db(), round_of(store, coordinator, round_id), by=coordinator)
         return Redirect(f"/rounds/{round_id}", status_code=303)
 
     @post("/{round_id:int}/respondents", sync_to_thread=True, status_code=303)
@@ -264,6 +346,158 @@ class CoordinatorPages(Controller):
         invitation = use.reissue(store.db(), catalog, settings, rnd, respondent_id, by=coordinator)
         return show_link_once(settings, coordinator, rnd, invitation)
 
+    @post(
+        "/{round_id:int}/respondents/bulk",
+        sync_to_thread=True,
+        status_code=303,
+        request_max_body_size=MAX_BYTES + 64 * 1024,
+    )
+    def invite_many(
+        self,
+        request: Request[Any, Any, Any],
+        store: StoreDep,
+        catalog: CatalogDep,
+        settings: SettingsDep,
+        coordinator: SignedIn,
+        round_id: FromPath[int],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> Template | Redirect:
+        """Invite everyone on a pasted or uploaded list; all new links are shown together."""
+        rnd = round_of(store, coordinator, round_id)
+        pasted = data.get("people")
+        upload = data.get("file")
+        t = request_translator(request, rnd.locale)
+        try:
+            if isinstance(upload, UploadFile) and upload.filename:
+                rows = rows_from_file(upload.filename, upload.file.read(MAX_BYTES + 1))
+            else:
+                rows = rows_from_text(pasted if isinstance(pasted, str) else "")
+            invitations = use.invite_many(store.db(), catalog, settings, rnd, rows, by=coordinator)
+        except KompassError as exc:
+            problems = exc.problems if isinstance(exc, InvalidRows) else []
+            return self._page(
+                request,
+                store,
+                catalog,
+                settings,
+                coordinator,
+                rnd,
+                status_code=400,
+                bulk_error=t(exc.message, **exc.params),
+                row_problems=[(p.row, t(p.message, **p.params)) for p in problems],
+                form={"people": pasted if isinstance(pasted, str) else ""},
+            )
+        return show_links(request, rnd, invitations)
+
+    @get("/{round_id:int}/new-links.csv", sync_to_thread=True)
+    def new_links_csv(
+        self,
+        request: Request[Any, Any, Any],
+        store: StoreDep,
+        coordinator: SignedIn,
+        round_id: FromPath[int],
+    ) -> Response[str]:
+        """The links of the latest batch as CSV for a mail merge (from this session only)."""
+        rnd = round_of(store, coordinator, round_id)
+        batch = request.session.get(NEW_LINKS) if request.session else None
+        if not (isinstance(batch, dict) and batch.get("round") == rnd.id):
+            raise NotFound("These links are no longer available. Give the people a new link.")
+        t = request_translator(request, rnd.locale)
+        table = exports.Table(
+            name="links",
+            title=t("Personal link"),
+            headers=[t("Name"), t("E-mail"), t("Role"), t("Personal link")],
+            rows=[[e["name"], e["email"], e["role"], e["link"]] for e in batch["links"]],
+        )
+        return Response(
+            # The same CSV as the result exports: a byte-order mark for spreadsheet programs,
+            # and names that look like formulas are defused.
+            "\ufeff" + exports.to_csv(table),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="kompass-links-round-{rnd.id}.csv"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+    @post("/{round_id:int}/new-links/forget", sync_to_thread=True, status_code=303)
+    def forget_links(
+        self,
+        request: Request[Any, Any, Any],
+        store: StoreDep,
+        coordinator: SignedIn,
+        round_id: FromPath[int],
+    ) -> Redirect:
+        """Drop the shown links from the session once the coordinator has sent or saved them."""
+        round_of(store, coordinator, round_id)
+        if request.session:
+            request.set_session({k: v for k, v in request.session.items() if k != NEW_LINKS})
+        return Redirect(f"/rounds/{round_id}#respondents", status_code=303)
+
+    @post("/{round_id:int}/remind", sync_to_thread=True, status_code=303)
+    def remind(
+        self,
+        request: Request[Any, Any, Any],
+        store: StoreDep,
+        catalog: CatalogDep,
+        settings: SettingsDep,
+        coordinator: SignedIn,
+        round_id: FromPath[int],
+        data: Form,
+    ) -> Redirect:
+        """E-mail a reminder to everyone not finished (optionally with new links)."""
+        rnd = round_of(store, coordinator, round_id)
+        done = use.remind(
+            store.db(),
+            catalog,
+            settings,
+            rnd,
+            by=coordinator,
+            new_links=data.get("new_links") == "yes",
+        )
+        summary = {
+            "round": rnd.id,
+            "sent": len(done.sent),
+            "failed": len(done.failed),
+            "no_email": [p.record.name or f"#{p.record.id}" for p in done.no_email],
+        }
+        request.set_session({**(request.session or {}), REMINDED: summary})
+        if done.links:
+            return show_links(request, rnd, done.links)
+        return Redirect(f"/rounds/{round_id}#reminders", status_code=303)
+
+    @post("/{round_id:int}/coverage", sync_to_thread=True, status_code=303)
+    def set_coverage(
+        self,
+        request: Request[Any, Any, Any],
+        store: StoreDep,
+        catalog: CatalogDep,
+        settings: SettingsDep,
+        coordinator: SignedIn,
+        round_id: FromPath[int],
+        data: Form,
+    ) -> Redirect | Template:
+        """Change the round's coverage settings; the work is shared again."""
+        rnd = round_of(store, coordinator, round_id)
+        try:
+            coverage = check_coverage(
+                data.get("min_per_indicator"), data.get("max_per_person"), data.get("min_roles")
+            )
+            use.set_coverage(store.db(), catalog, rnd, coverage, by=coordinator)
+        except KompassError as exc:
+            t = request_translator(request, rnd.locale)
+            return self._page(
+                request,
+                store,
+                catalog,
+                settings,
+                coordinator,
+                rnd,
+                status_code=400,
+                coverage_error=t(exc.message, **exc.params),
+            )
+        return Redirect(f"/rounds/{round_id}#coverage", status_code=303)
+
     @post("/{round_id:int}/evidence/{evidence_id:int}/review", sync_to_thread=True, status_code=303)
     def review(
         self,
@@ -311,6 +545,11 @@ class CoordinatorPages(Controller):
         )
 
 
+NEW_LINKS = "new_links"
+REMINDED = "reminded"
+LANG_ORDER = ["nb", "sv", "en"]
+
+
 def show_link_once(
     settings: Settings,
     coordinator: accounts.Coordinator,
@@ -334,3 +573,29 @@ def show_link_once(
         )
     )
     return redirect
+
+
+def show_links(
+    request: Request[Any, Any, Any], rnd: rounds.Round, invitations: list[use.Invitation]
+) -> Redirect:
+    """Keep a batch of new links in this session (server-side) for the page and the CSV.
+
+    They stay until the coordinator says they are done or a new batch replaces them; the
+    database keeps only each link's hash, so after that only "new link" helps.
+    """
+    entry = {
+        "round": rnd.id,
+        "links": [
+            {
+                "respondent": i.respondent.record.id,
+                "name": i.respondent.record.name,
+                "email": i.respondent.record.email,
+                "role": i.respondent.role_title,
+                "link": i.link,
+                "emailed": i.emailed,
+            }
+            for i in invitations
+        ],
+    }
+    request.set_session({**(request.session or {}), NEW_LINKS: entry})
+    return Redirect(f"/rounds/{rnd.id}#new-links", status_code=303)

@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Response, get
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
 from service.storage.migrations import pending
@@ -63,3 +63,9 @@ def health(store: StoreDep, catalog: CatalogDep) -> Response[Health]:
 def home(request: Request[Any, Any, Any], catalog: CatalogDep) -> Template:
     """The start page: what Kompass is and which questionnaires it offers."""
     return render(request, "home.html", questionnaires=catalog.all())
+
+
+@get("/favicon.ico", include_in_schema=False, sync_to_thread=False)
+def favicon() -> Redirect:
+    """Browsers ask for /favicon.ico whatever the page links: point them to the SVG icon."""
+    return Redirect("/static/favicon.svg", status_code=301)

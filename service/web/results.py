@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from service import results
+from service import rounds as use
 from service.domain.benchmarks import compare_scores
 from service.errors import NotFound
 from service.i18n import N_, SUPPORTED, translator
@@ -129,6 +130,7 @@ class ResultPages(Controller):
             round_id=rnd.id,
             target="export:report.pdf",
         )
+        use.results_exported(store.db(), rnd, by=coordinator)
         return File(
             path=path,
             filename=f"{safe}.pdf",
@@ -182,6 +184,7 @@ class ResultPages(Controller):
             target="export:xlsx",
             details={"names": names},
         )
+        use.results_exported(store.db(), rnd, by=coordinator)
         return Response(
             data,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -216,6 +219,7 @@ class ResultPages(Controller):
             target=f"export:{name}.csv",
             details={"names": names},
         )
+        use.results_exported(store.db(), rnd, by=coordinator)
         return Response(
             "\ufeff" + exports.to_csv(table),
             media_type="text/csv; charset=utf-8",
@@ -229,7 +233,8 @@ class ResultPages(Controller):
         self, store: StoreDep, catalog: CatalogDep, coordinator: SignedIn, round_id: FromPath[int]
     ) -> Response[bytes]:
         """The result exactly as the API returns it."""
-        result = results.assessment(store.db(), catalog, round_of(store, coordinator, round_id))
+        rnd = round_of(store, coordinator, round_id)
+        result = results.assessment(store.db(), catalog, rnd)
         audit.record(
             store.db(),
             audit.Action.EXPORT_DOWNLOADED,
@@ -237,6 +242,7 @@ class ResultPages(Controller):
             round_id=round_id,
             target="export:json",
         )
+        use.results_exported(store.db(), rnd, by=coordinator)
         return Response(
             msgspec.json.encode(result),
             media_type=MediaType.JSON,
