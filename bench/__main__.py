@@ -1,7 +1,7 @@
 """Run every benchmark, print figure / value / target / met, write bench/results.json.
 
 `just bench` (or `python -m bench [NAME ...]` for some: answer, concurrent, scoring,
-report, documents, startup). Exit status 1 when any target is missed.
+report, documents, startup, journey, ...). Exit status 1 when any target is missed.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from bench import (
     concurrent,
     documents,
     durability,
+    journey,
     quality,
     report_pages,
     scoring,
@@ -35,6 +36,7 @@ BENCHMARKS: dict[str, Callable[[], list[Figure]]] = {
     "documents": documents.run,
     "report": report_pages.run,
     "durability": durability.run,
+    "journey": journey.run,
     "answer": answer.run,
     "concurrent": concurrent.run,
 }

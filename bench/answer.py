@@ -11,9 +11,9 @@ from bench.common import open_round as make_open_round
 from bench.load import (
     WrkResult,
     answer_request,
+    card_page_request,
     commit_request,
     json_request,
-    page_step_request,
     wrk,
 )
 from bench.server import Server
@@ -49,14 +49,14 @@ def run() -> list[Figure]:
         db.close()
         q = catalog().get(QUESTIONNAIRE)
         assert q is not None
-        indicators = [ind.id for ind in q.indicators_for_role(ROLE)]
+        indicators = q.indicators_for_role(ROLE)
         # Every client answers its own questions, cycling through the role's indicators.
         answering = [
             answer_request(token, indicator, (n + k) % 4)
             for n, indicator in enumerate(indicators)
             for k, token in enumerate(tokens)
         ]
-        rendering = [page_step_request(token, ind) for ind in indicators for token in tokens]
+        rendering = [card_page_request(token, ind.id) for ind in indicators for token in tokens]
         server = Server.bench_app(tmp)
         workloads = {
             "answer": answering,
@@ -135,13 +135,13 @@ def run() -> list[Figure]:
         ),
         Figure(
             key="page_step_render_p99",
-            label="respondent step page render p99 (32 clients)",
+            label="respondent card page render p99 (32 clients)",
             value=round(page.p99_ms, 1),
             unit="ms",
         ),
         Figure(
             key="page_step_render_ratio_to_commit",
-            label="step page req/s ÷ bare commit+template",
+            label="card page req/s ÷ bare commit+template",
             value=round(page.per_second / commit.per_second, 3),
             unit="ratio",
         ),

@@ -11,6 +11,7 @@ from typing import Literal
 import msgspec
 import sqlite_utils
 
+from service.domain.rounds import NewRound
 from service.domain.synthetic import NORMAL, Profile, synthetic_answers
 from service.questionnaires import QUESTIONNAIRE_DIR, Catalog
 from service.storage import accounts, answers, respondents, rounds
@@ -89,8 +90,9 @@ def municipality(db: sqlite_utils.Database, name: str, email: str) -> int:
 
 def open_round(db: sqlite_utils.Database, municipality_id: int, name: str) -> rounds.Round:
     """An open round on the full Kommunekompasset questionnaire."""
-    rnd = rounds.create_round(db, municipality_id, name, QUESTIONNAIRE, "nb", None)
-    return rounds.open_round(db, rnd)
+    new = NewRound(name=name, questionnaire_id=QUESTIONNAIRE, locale="nb", deadline=None)
+    rnd = rounds.create_round(db, municipality_id, new)
+    return rounds.set_status(db, rnd, rounds.RoundStatus.OPEN)
 
 
 def invite(db: sqlite_utils.Database, round_id: int, roles: list[str]) -> list[tuple[str, str]]:

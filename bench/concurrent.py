@@ -157,7 +157,7 @@ def run() -> list[Figure]:
         assert q is not None
         plans = [
             [
-                answer_request(token, ind.id, (k + n) % 4)
+                answer_request(token, ind, (k + n) % 4)
                 for n, ind in enumerate(q.indicators_for_role(role))
             ]
             for k, (role, token) in enumerate(people)

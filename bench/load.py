@@ -10,6 +10,8 @@ from pathlib import Path
 
 import msgspec
 
+from service.domain.questionnaire import Indicator
+
 
 class HttpRequest(msgspec.Struct, frozen=True):
     """One request as a load generator sends it."""
@@ -21,26 +23,26 @@ class HttpRequest(msgspec.Struct, frozen=True):
     ok: frozenset[int]  # the statuses that mean the answer was saved
 
 
-def answer_request(token: str, indicator: str, choice: int) -> HttpRequest:
+def answer_request(token: str, indicator: Indicator, choice: int) -> HttpRequest:
     """The request a respondent makes to answer one indicator: save it and get what comes next.
 
-    Today that is the JSON API's system step (it saves a new version of the answer and
-    returns the next position). When the per-indicator card lands (issue 11), point this at
-    ``PUT /api/v1/respond/{token}/indicators/{indicator}`` with the card's body: every answer
-    benchmark goes through this one function.
+    The card's use case over the JSON API (``PUT /api/v1/respond/{token}/indicators/{id}``):
+    every dimension of the indicator at ``choice`` in one request, as one card submits it
+    (at 0 the follow-ups are ignored). Every answer benchmark goes through this one function.
     """
+    body = {"levels": {d.value: choice for d in indicator.dimensions}, "comment": ""}
     return HttpRequest(
-        "POST",
-        f"/api/v1/respond/{token}/indicators/{indicator}/steps/system",
-        msgspec.json.encode({"choice": choice}),
+        "PUT",
+        f"/api/v1/respond/{token}/indicators/{indicator.id}",
+        msgspec.json.encode(body),
         "application/json",
         frozenset({200}),
     )
 
 
-def page_step_request(token: str, indicator: str) -> HttpRequest:
-    """The respondent page's next card as the browser fetches it after saving (render only)."""
-    return HttpRequest("GET", f"/r/{token}/i/{indicator}/scope", b"", "", frozenset({200}))
+def card_page_request(token: str, indicator: str) -> HttpRequest:
+    """The respondent's next card as the browser fetches it after saving (render only)."""
+    return HttpRequest("GET", f"/r/{token}/i/{indicator}", b"", "", frozenset({200}))
 
 
 def commit_request(choice: int) -> HttpRequest:

@@ -1,7 +1,7 @@
-"""Use cases of a respondent's conversation: visit, answer a step, attach evidence, resume.
+"""Use cases of a respondent's cards: visit, save a whole indicator, attach evidence, resume.
 
 The personal link's token names the respondent and their round. Pages and the JSON API both
-call these with typed values (a ``dialog.Choice`` or a comment, never a form dict) and get
+call these with typed values (a ``dialog.Card``, never a form dict) and get
 Structs back; the rules of what is allowed when (``domain.rounds``, ``domain.dialog``) are
 checked here once.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import msgspec
 import sqlite_utils
 
+from service import rounds as use
 from service.domain import dialog
 from service.domain import rounds as rules
 from service.domain.answers import IndicatorAnswer
@@ -39,48 +40,14 @@ class Visit(msgspec.Struct, frozen=True, kw_only=True):
     respondent: RespondentRecord
     round: Round
     q: Questionnaire
-
-
-class Position(msgspec.Struct, frozen=True):
-    """Where a respondent's conversation stands: an indicator and step, or finished (None)."""
-
-    indicator: str | None
-    step: dialog.Step | None
-
-    @classmethod
-    def of(cls, position: dialog.Position | None) -> Position:
-        """From the dialog's (indicator, step) pair; None means the conversation is over."""
-        return cls(*position) if position else cls(None, None)
-
-
-class Choose(msgspec.Struct, frozen=True, tag="choose"):
-    """An answer to a dimension step: a level, DONT_KNOW or PLANNED."""
-
-    step: dialog.Step
-    choice: dialog.Choice
-
-
-class Comment(msgspec.Struct, frozen=True, tag="comment"):
-    """The free-text comment that ends an indicator's conversation."""
-
-    text: str
-
-
-StepAnswer = Choose | Comment
-
-
-class Saved(msgspec.Struct, frozen=True, kw_only=True):
-    """The answer after a step, and where the conversation goes next."""
-
-    answer: IndicatorAnswer
-    next: Position
+    catalog: Catalog  # where the round's share of the work is decided (service.rounds)
 
 
 def visit(db: sqlite_utils.Database, catalog: Catalog, token: str) -> Visit:
     """Resolve a personal link; unknown or withdrawn links are refused."""
     record = respondents.by_token(db, token)
     rnd = stored.get_round_unscoped(db, record.round_id)
-    return Visit(respondent=record, round=rnd, q=questionnaire_of(catalog, rnd))
+    return Visit(respondent=record, round=rnd, q=questionnaire_of(catalog, rnd), catalog=catalog)
 
 
 def locate(v: Visit, indicator_id: str) -> tuple[Area, Subquestion, Indicator]:
@@ -92,69 +59,9 @@ def locate(v: Visit, indicator_id: str) -> tuple[Area, Subquestion, Indicator]:
     raise NotFound("No such question.")
 
 
-def parse_step(value: str) -> dialog.Step:
-    """A step named in a path; an unknown name is no such question (404, page and API alike)."""
-    try:
-        return dialog.Step(value)
-    except ValueError:
-        raise NotFound("No such question.") from None
-
-
-def choice_from_text(value: str) -> dialog.Choice:
-    """A choice as a form sends it; refused as InvalidInput when it is no answer at all."""
-    try:
-        return dialog.choice_from_text(value)
-    except dialog.DialogError as exc:
-        raise InvalidInput(exc.message, **exc.params) from None
-
-
 def current(db: sqlite_utils.Database, v: Visit) -> dict[str, IndicatorAnswer]:
     """The respondent's current answers by indicator."""
     return answers.current(db, v.respondent.id)
-
-
-def resume(db: sqlite_utils.Database, v: Visit) -> Position:
-    """Where a returning respondent continues (``Position(None, None)`` when all is answered)."""
-    r = v.respondent
-    return Position.of(
-        dialog.resume_position(v.q, r.role, current(db, v), r.position_indicator, r.position_step)
-    )
-
-
-def enter_step(
-    db: sqlite_utils.Database, v: Visit, ind: Indicator, asked: dialog.Step
-) -> dialog.Step:
-    """The step to show for ``asked``, remembered as where the respondent is (while not closed)."""
-    step = dialog.shown_step(ind, current(db, v).get(ind.id), asked)
-    if not v.round.closed:
-        respondents.save_position(db, v.respondent.id, ind.id, step.value)
-    return step
-
-
-def _apply(
-    v: Visit, ind: Indicator, before: IndicatorAnswer | None, given: StepAnswer
-) -> IndicatorAnswer:
-    try:
-        if isinstance(given, Comment):
-            return dialog.apply_comment(ind, before, given.text)
-        return dialog.apply_choice(v.q, ind, before, given.step, given.choice)
-    except dialog.DialogError as exc:
-        raise InvalidInput(exc.message, **exc.params) from None
-
-
-def answer(db: sqlite_utils.Database, v: Visit, indicator_id: str, given: StepAnswer) -> Saved:
-    """Store one answered step as a new version of the answer; return it and what comes next."""
-    _, _, ind = locate(v, indicator_id)
-    rules.require_answerable(v.round)
-    now = current(db, v)
-    updated = _apply(v, ind, now.get(ind.id), given)
-    answers.save(db, v.respondent.id, updated, author=f"respondent:{v.respondent.id}")
-    now[ind.id] = updated
-    step = dialog.Step.COMMENT if isinstance(given, Comment) else given.step
-    position = dialog.next_position(v.q, v.respondent.role, now, ind, step)
-    at, at_step = position if position else (ind.id, dialog.Step.COMMENT)
-    respondents.save_position(db, v.respondent.id, at, at_step.value)
-    return Saved(answer=updated, next=Position.of(position))
 
 
 def require_attachable(v: Visit, indicator_id: str) -> None:
@@ -231,6 +138,112 @@ def attach_link(
 def evidence_for(db: sqlite_utils.Database, v: Visit, indicator_id: str) -> list[EvidenceRecord]:
     """The respondent's evidence for one indicator."""
     return evidence.list_for_answer(db, v.respondent.id, indicator_id)
+
+
+# --- the card: one indicator, one submission -------------------------------------------------
+
+
+class CardInvalid(InvalidInput):
+    """A card that cannot be saved: the first problem as the message, all of them in ``fields``."""
+
+    def __init__(self, fields: list[dialog.FieldError]) -> None:
+        first = fields[0]
+        super().__init__(first.message, **first.params)
+        self.fields = fields
+
+
+class CardSaved(msgspec.Struct, frozen=True, kw_only=True):
+    """The stored answer of a card and the next open indicator (None when all are answered)."""
+
+    answer: IndicatorAnswer
+    next: str | None
+
+
+class Work(msgspec.Struct, frozen=True, kw_only=True):
+    """A respondent's share of the round: their assignment and the rest of their role's indicators.
+
+    ``assigned`` is their share as ``service.rounds`` decides it (the one source the
+    coordinator's coverage and progress read too), in questionnaire order; ``more`` the
+    role's other indicators ("answer more").
+    """
+
+    assigned: list[Indicator]
+    more: list[Indicator]
+
+
+def work(db: sqlite_utils.Database, v: Visit) -> Work:
+    """The respondent's assignment (or all of their role's indicators) and what they may add."""
+    role = v.q.indicators_for_role(v.respondent.role)
+    mine = use.share_of(db, v.catalog, v.round, v.q, v.respondent.id)
+    if mine is None:
+        return Work(assigned=list(role), more=[])
+    chosen = set(mine)
+    return Work(
+        assigned=[ind for ind in role if ind.id in chosen],
+        more=[ind for ind in role if ind.id not in chosen],
+    )
+
+
+def progress(db: sqlite_utils.Database, v: Visit) -> list[dialog.AreaProgress]:
+    """Progress per focus area over the respondent's assignment."""
+    return dialog.progress_over(v.q, work(db, v).assigned, current(db, v))
+
+
+def next_card(db: sqlite_utils.Database, v: Visit, after: str | None = None) -> str | None:
+    """The next open indicator of the assignment; after an "answer more" card, the next extra one."""
+    now = current(db, v)
+    share = work(db, v)
+    nxt = dialog.next_open(v.q, share.assigned, now, after)
+    if nxt is None and after is not None and after in {ind.id for ind in share.more}:
+        nxt = dialog.next_open(v.q, share.more, now, after)
+    return nxt
+
+
+def answer_more(db: sqlite_utils.Database, v: Visit) -> str | None:
+    """The first open indicator of the role beyond the assignment, for "answer more"."""
+    return dialog.next_open(v.q, work(db, v).more, current(db, v))
+
+
+def welcomed(v: Visit) -> bool:
+    """Whether the respondent has been past the welcome page (opened a card or answered)."""
+    return v.respondent.position_indicator is not None
+
+
+def resume_card(db: sqlite_utils.Database, v: Visit) -> str | None:
+    """Where a returning respondent continues: the open card they were on, else the next open one."""
+    at = v.respondent.position_indicator
+    now = current(db, v)
+    ind = v.q.indicator(at or "")
+    if (
+        ind is not None
+        and v.respondent.role in ind.roles
+        and not dialog.is_complete(ind, now.get(ind.id))
+    ):
+        return ind.id
+    return dialog.next_open(v.q, work(db, v).assigned, now)
+
+
+def open_card(db: sqlite_utils.Database, v: Visit, ind: Indicator) -> None:
+    """Remember the card the respondent is on (while the round is not closed)."""
+    if not v.round.closed:
+        respondents.save_position(db, v.respondent.id, ind.id, dialog.CARD)
+
+
+def save_card(
+    db: sqlite_utils.Database, v: Visit, indicator_id: str, card: dialog.Card
+) -> CardSaved:
+    """Store a whole indicator answer as a new version; return it and the next open indicator."""
+    _, _, ind = locate(v, indicator_id)
+    rules.require_answerable(v.round)
+    before = current(db, v).get(ind.id)
+    try:
+        updated = dialog.apply_card(v.q, ind, before, card)
+    except dialog.CardError as exc:
+        raise CardInvalid(exc.fields) from None
+    answers.save(db, v.respondent.id, updated, author=f"respondent:{v.respondent.id}")
+    nxt = next_card(db, v, after=ind.id)
+    respondents.save_position(db, v.respondent.id, nxt or ind.id, dialog.CARD)
+    return CardSaved(answer=updated, next=nxt)
 
 
 def withdraw_evidence(

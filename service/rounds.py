@@ -209,17 +209,29 @@ def assigned_indicators(
 ) -> list[str]:
     """The indicators an invitation (respondent) is asked to answer, in questionnaire order.
 
-    This is what the respondent's card and progress read. A round with invitations but no
-    stored assignment yet (created before assignments existed) is assigned here once, so
-    nobody is handed their role's whole questionnaire.
+    A round with invitations but no stored assignment yet (created before assignments
+    existed) is assigned here once, so nobody is handed their role's whole questionnaire.
     """
     record = respondents.get_unscoped(db, invitation_id)
     rnd = stored.get_round_unscoped(db, record.round_id)
-    q = questionnaire_of(catalog, rnd)
-    mine = assignments.for_respondent(db, rnd.id, record.id)
-    if not mine and not rnd.closed and not assignments.for_round(db, rnd.id):
+    return share_of(db, catalog, rnd, questionnaire_of(catalog, rnd), record.id) or []
+
+
+def share_of(
+    db: sqlite_utils.Database, catalog: Catalog, rnd: Round, q: Questionnaire, respondent_id: int
+) -> list[str] | None:
+    """What the respondent's card and progress read: their share of ``rnd``, in order.
+
+    An open (or draft) round without a stored assignment is assigned here once. None means
+    a closed round that never had one: the respondent's role's whole set, as the
+    coordinator's progress (:func:`respondent_progress`) counts it too.
+    """
+    mine = assignments.for_respondent(db, rnd.id, respondent_id)
+    if not mine and not assignments.for_round(db, rnd.id):
+        if rnd.closed:
+            return None
         rebalance(db, catalog, rnd)
-        mine = assignments.for_respondent(db, rnd.id, record.id)
+        mine = assignments.for_respondent(db, rnd.id, respondent_id)
     return sharing.in_questionnaire_order(q, mine)
 
 

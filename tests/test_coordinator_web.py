@@ -281,8 +281,12 @@ def test_respondent_text_is_escaped_on_coordinator_pages(client: TestClient[Lite
     link = re.search(r'id="new-link" readonly value="[^"]*(/r/[^"]+)"', page.text)
     assert link
     token_path = link.group(1)
-    client.post(f"{token_path}/i/1.1.2/system", data={"choice": "3"})
-    client.post(f"{token_path}/i/1.1.2/comment", data={"comment": "<script>alert('x')</script>"})
+    saved = client.post(
+        f"{token_path}/i/1.1.2",
+        data={"level-system": "3", "level-scope": "2", "comment": "<script>alert('x')</script>"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
     results = client.get(f"/rounds/{round_id}/results")
     assert results.status_code == 200
     assert "<script>alert" not in results.text
@@ -322,7 +326,12 @@ def test_results_say_not_enough_answers_yet_below_the_coverage_threshold(
     )
     link = re.search(r'id="new-link" readonly value="[^"]*(/r/[^"]+)"', page.text)
     assert link
-    client.post(f"{link.group(1)}/i/1.1.2/system", data={"choice": "3"})
+    card = client.post(
+        f"{link.group(1)}/i/1.1.2",
+        data={"level-system": "3", "level-scope": "3"},
+        follow_redirects=False,
+    )
+    assert card.status_code == 303
     results = client.get(f"/rounds/{round_id}/results")
     assert results.status_code == 200
     assert "For få svar ennå" in results.text

@@ -58,17 +58,16 @@ class Burst:
         ]
 
     def run(self, token: str, n: int) -> None:
-        base = f"{self.url}/api/v1/respond/{token}/indicators/1.1.1/steps"
+        url = f"{self.url}/api/v1/respond/{token}/indicators/1.1.1"
+        levels = {"system": 3, "scope": 3, "results": 2, "evaluation": 1}
         deadline = time.monotonic() + BURST_SECONDS
         with httpx.Client(timeout=10) as http:
             try:
-                if http.post(f"{base}/system", json={"choice": 3}).status_code != 200:
-                    return
                 for i in range(PER_RESPONDENT):
                     if self.stop.is_set() or time.monotonic() > deadline:
                         return
                     comment = f"r{n}-answer{i}"
-                    response = http.post(f"{base}/comment", json={"comment": comment})
+                    response = http.put(url, json={"levels": levels, "comment": comment})
                     if 200 <= response.status_code < 300:
                         with self.lock:
                             self.acked.append(comment)

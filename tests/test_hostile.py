@@ -71,9 +71,8 @@ def test_hostile_text_is_inert_everywhere(client: TestClient[Litestar], settings
     )
     token = invited["token"]
     base = f"/api/v1/respond/{token}/indicators/1.1.1"
-    for step in ["system", "scope", "results", "evaluation"]:
-        api(client, "POST", f"{base}/steps/{step}", {"choice": 2})
-    api(client, "POST", f"{base}/steps/comment", {"comment": HOSTILE})
+    levels = dict.fromkeys(["system", "scope", "results", "evaluation"], 2)
+    api(client, "PUT", base, {"levels": levels, "comment": HOSTILE})
     upload = client.post(
         f"{base}/evidence",
         data={"title": HOSTILE},
@@ -100,7 +99,7 @@ def test_hostile_text_is_inert_everywhere(client: TestClient[Litestar], settings
         f"/rounds/{rid}",
         f"/rounds/{rid}/results",
         "/rounds/",
-        f"/r/{token}/i/1.1.1/comment",
+        f"/r/{token}/i/1.1.1",
         f"/r/{token}/overview",
     ]:
         page = client.get(path)
@@ -145,11 +144,11 @@ def test_hostile_text_is_inert_everywhere(client: TestClient[Litestar], settings
 
 
 OVERSIZED = [
-    ("/api/v1/rounds", {"name": LONG, "questionnaire": "example-1.0"}),
-    ("/api/v1/rounds/{rid}/respondents", {"role": "mayor", "name": LONG}),
-    ("/api/v1/rounds/{rid}/respondents", {"role": "mayor", "email": LONG + "@x.no"}),
-    ("{base}/steps/comment", {"comment": LONG}),
-    ("{base}/links", {"url": "https://example.no/" + LONG, "title": "x"}),
+    ("POST", "/api/v1/rounds", {"name": LONG, "questionnaire": "example-1.0"}),
+    ("POST", "/api/v1/rounds/{rid}/respondents", {"role": "mayor", "name": LONG}),
+    ("POST", "/api/v1/rounds/{rid}/respondents", {"role": "mayor", "email": LONG + "@x.no"}),
+    ("PUT", "{base}", {"levels": {"system": 0}, "comment": LONG}),
+    ("POST", "{base}/links", {"url": "https://example.no/" + LONG, "title": "x"}),
 ]
 
 
@@ -159,10 +158,10 @@ def test_oversized_text_is_refused_with_a_4xx(client: TestClient[Litestar]) -> N
     rid = api(client, "POST", "/api/v1/rounds", {"name": "R", "questionnaire": "example-1.0"})["id"]
     api(client, "POST", f"/api/v1/rounds/{rid}/open")
     token = api(client, "POST", f"/api/v1/rounds/{rid}/respondents", {"role": "mayor"})["token"]
-    for path, body in OVERSIZED:
+    for method, path, body in OVERSIZED:
         url = path.format(rid=rid, base=f"/api/v1/respond/{token}/indicators/1.1.1")
-        response = client.post(
-            url, json=body, headers={"X-CSRFToken": client.cookies["kompass_csrf"]}
+        response = client.request(
+            method, url, json=body, headers={"X-CSRFToken": client.cookies["kompass_csrf"]}
         )
         assert 400 <= response.status_code < 500, (url, response.text)
         assert response.json()["error"] == "invalid"

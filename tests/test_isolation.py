@@ -222,7 +222,7 @@ def foreign_requests(route: Route, w: World) -> list[str]:
     if path.startswith("/schema"):
         return ["/schema/redoc", "/schema/swagger"]
     if "token" in params:
-        others = {"indicator": "1.1.1", "step": "system", "evidence_id": w.evidence_b}
+        others = {"indicator": "1.1.1", "evidence_id": w.evidence_b}
         urls = [
             with_params(path, {"token": token, **others})
             for token in [w.token_revoked, "x" * 43, near_miss(w.token_b)]
@@ -255,7 +255,6 @@ KNOWN_PARAMS = {
     "filename",
     "token",
     "indicator",
-    "step",
     "file_path",
     "path",
 }
@@ -279,7 +278,8 @@ def test_every_route_with_a_parameter_has_a_case(settings: Settings, world: Worl
 BODIES = {
     "/respondents": {"role": "mayor", "name": "x"},
     "/review": {"decision": "accepted", "comment": ""},
-    "/steps/system": {"choice": 1},
+    "/indicators/1.1.1": {"levels": {"system": 1}},  # the card's PUT
+    "/i/1.1.1": {"level-system": "1"},  # the card's form
     "/links": {"url": "https://example.no/plan.pdf", "title": "x"},
     "/interpret": {"text": "Vi har en plan."},
     "/explain": {"question": "Hva er internkontroll?"},
@@ -351,8 +351,8 @@ def test_a_respondent_sees_only_their_own_answers(
 ) -> None:
     token = world.token_a1
     for url in [
-        f"/r/{token}/i/1.1.1/system",
-        f"/r/{token}/i/1.1.1/comment",
+        f"/r/{token}/welcome",
+        f"/r/{token}/i/1.1.1",
         f"/r/{token}/overview",
         f"/r/{token}/done",
         f"/api/v1/respond/{token}",

@@ -1,7 +1,8 @@
 """The whole assessment journey over the JSON API, against a real server and SQLite file.
 
 Coordinator creates and opens a round, invites three roles; each respondent answers through
-the guided steps (including don't know, planned, a change of mind, evidence and resuming);
+one whole indicator per request (PUT; including don't know, planned, a change of mind,
+evidence and resuming);
 the coordinator reviews evidence; the API's result equals the scoring module's for the same
 answers. Then every kind of bad input gets a clear, localized 4xx and changes nothing.
 """
@@ -103,8 +104,9 @@ def served(tmp_path: Path, example_dir: Path) -> Iterator[tuple[Server, Path, Pa
     srv.stop()
 
 
-def step(http: httpx.Client, token: str, indicator: str, name: str, **body: Any) -> dict[str, Any]:
-    response = http.post(f"/api/v1/respond/{token}/indicators/{indicator}/steps/{name}", json=body)
+def put(http: httpx.Client, token: str, indicator: str, **body: Any) -> dict[str, Any]:
+    """Answer a whole indicator in one request (the card's submission)."""
+    response = http.put(f"/api/v1/respond/{token}/indicators/{indicator}", json=body)
     assert response.status_code == 200, response.text
     result: dict[str, Any] = response.json()
     return result
@@ -133,46 +135,43 @@ def test_journey(served: tuple[Server, Path, Path]) -> None:
     assert all(inv["link"].endswith(inv["token"]) for inv in invites.values())
     resp = client(srv.url)
 
-    # The mayor: a full answer, then a planned measure.
+    # The mayor: a full answer, then a planned measure: one request per indicator.
     start = resp.get(f"/api/v1/respond/{tokens['mayor']}").json()
-    assert start["next"] == {"indicator": "1.1.1", "step": "system"}
-    assert step(resp, tokens["mayor"], "1.1.1", "system", choice=4)["next"] == {
-        "indicator": "1.1.1",
-        "step": "scope",
-    }
-    for name in ("scope", "results", "evaluation"):
-        step(resp, tokens["mayor"], "1.1.1", name, choice=4)
-    after = step(resp, tokens["mayor"], "1.1.1", "comment", comment="Vedtatt i kommunestyret.")
-    assert after["next"] == {"indicator": "1.2.1", "step": "system"}
-    planned = step(resp, tokens["mayor"], "1.2.1", "system", choice="planned")
-    assert planned["next"] == {"indicator": "1.2.1", "step": "comment"}  # no follow-ups for a plan
-    assert planned["answer"]["status"] == "planned"
+    assert start["next"] == {"indicator": "1.1.1"}
+    assert [(p["complete"], p["total"]) for p in start["progress"]] == [(0, 2)]
+    full = put(
+        resp,
+        tokens["mayor"],
+        "1.1.1",
+        levels={"system": 4, "scope": 4, "results": 4, "evaluation": 4},
+        comment="Vedtatt i kommunestyret.",
+    )
+    assert full["next"] == {"indicator": "1.2.1"}
+    # Levels sent with "planned" do not apply and are ignored.
+    planned = put(resp, tokens["mayor"], "1.2.1", status="planned", levels={"scope": 3})
+    assert planned["next"] == {"indicator": None}  # everything answered
+    assert (planned["answer"]["status"], planned["answer"]["levels"]) == ("planned", {})
     finished = resp.get(f"/api/v1/respond/{tokens['mayor']}").json()
-    assert finished["next"] == {"indicator": None, "step": None}  # everything answered
-    assert [p["complete"] for p in finished["progress"]] == [2]
+    assert finished["next"] == {"indicator": None}
+    assert [(p["complete"], p["total"]) for p in finished["progress"]] == [(2, 2)]
 
     # The chief executive: don't know, a change of mind, evidence; leaves and resumes.
     ce = tokens["chief_executive"]
-    step(resp, ce, "1.1.1", "system", choice="dont_know")
-    step(resp, ce, "1.1.2", "system", choice=1)
-    step(resp, ce, "1.1.2", "system", choice=3)  # changed their mind
-    step(resp, ce, "1.1.2", "scope", choice=2)
-    step(resp, ce, "1.2.1", "system", choice=3)
-    step(resp, ce, "1.2.1", "scope", choice=2)
+    put(resp, ce, "1.1.1", status="dont_know")
+    put(resp, ce, "1.1.2", levels={"system": 1, "scope": 1})
+    put(resp, ce, "1.1.2", levels={"system": 3, "scope": 2})  # changed their mind
     resumed = resp.get(f"/api/v1/respond/{ce}").json()
-    assert resumed["next"] == {
-        "indicator": "1.2.1",
-        "step": "results",
-    }  # exactly where they left off
+    assert resumed["next"] == {"indicator": "1.2.1"}  # the first open one
+    put(resp, ce, "1.2.1", levels={"system": 3, "scope": 2, "results": 2, "evaluation": 1})
     indicator = resp.get(f"/api/v1/respond/{ce}/indicators/1.2.1").json()
-    assert indicator["steps"] == ["system", "scope", "results", "evaluation", "comment"]
-    assert indicator["answer"]["levels"] == {"system": 3, "scope": 2}
-    assert indicator["complete"] is False
-    step(resp, ce, "1.2.1", "results", choice=2)
-    step(resp, ce, "1.2.1", "evaluation", choice=1)
-    step(resp, ce, "2.1.1", "system", choice=2)
-    for name, level in (("scope", 2), ("results", 1), ("evaluation", 0)):
-        step(resp, ce, "2.1.1", name, choice=level)
+    assert indicator["answer"]["levels"] == {
+        "system": 3,
+        "scope": 2,
+        "results": 2,
+        "evaluation": 1,
+    }
+    assert indicator["complete"] is True
+    put(resp, ce, "2.1.1", levels={"system": 2, "scope": 2, "results": 1, "evaluation": 0})
     upload = resp.post(
         f"/api/v1/respond/{ce}/indicators/2.1.1/evidence",
         files={"file": ("arbeidsgiverstrategi.pdf", PDF, "application/pdf")},
@@ -183,20 +182,14 @@ def test_journey(served: tuple[Server, Path, Path]) -> None:
     assert pdf_evidence["media_type"] == "application/pdf"
     assert pdf_evidence["effective_date"] == "2025-06-20"
 
-    # The unit leader: system 0 skips follow-ups; a link as evidence.
+    # The unit leader: system 0 makes the follow-ups not apply (sent, but ignored);
+    # "don't know" on one dimension; a link as evidence.
     ul = tokens["unit_leader"]
-    assert step(resp, ul, "1.1.2", "system", choice=0)["next"] == {
-        "indicator": "1.1.2",
-        "step": "comment",
-    }
-    step(resp, ul, "1.2.1", "system", choice=2)
-    for name, level in (("scope", 1), ("results", 1), ("evaluation", 1)):
-        step(resp, ul, "1.2.1", name, choice=level)
-    step(resp, ul, "2.2.1", "system", choice=2)
-    step(resp, ul, "2.2.1", "scope", choice="dont_know")
-    step(resp, ul, "2.2.1", "results", choice=2)
-    step(resp, ul, "2.2.2", "system", choice=4)
-    step(resp, ul, "2.2.2", "scope", choice=3)
+    zero = put(resp, ul, "1.1.2", levels={"system": 0, "scope": 4})
+    assert (zero["answer"]["levels"], zero["next"]) == ({"system": 0}, {"indicator": "1.2.1"})
+    put(resp, ul, "1.2.1", levels={"system": 2, "scope": 1, "results": 1, "evaluation": 1})
+    put(resp, ul, "2.2.1", levels={"system": 2, "scope": None, "results": 2})
+    put(resp, ul, "2.2.2", levels={"system": 4, "scope": 3})
     link = resp.post(
         f"/api/v1/respond/{ul}/indicators/2.2.2/links",
         json={
@@ -284,8 +277,7 @@ def test_journey(served: tuple[Server, Path, Path]) -> None:
             " WHERE r.role = 'chief_executive' AND a.indicator_id = '1.1.2' ORDER BY a.id"
         ).fetchall()
     assert [msgspec.json.decode(v[0]) for v in versions] == [
-        {"system": 1},
-        {"system": 3},
+        {"system": 1, "scope": 1},
         {"system": 3, "scope": 2},
     ]
 
@@ -318,20 +310,29 @@ def bad_inputs(
         404,
         "Denne lenken er ikke gyldig. Be koordinatoren din om en ny.",
     )
+    indicator = f"/api/v1/respond/{ce}/indicators/1.2.1"
     expect(
-        resp.post(f"/api/v1/respond/{ce}/indicators/1.2.1/steps/system", json={"choice": 7}),
-        400,
-        "Nivå 7 er utenfor skalaen 0–4.",
+        resp.put(indicator, json={"levels": {"system": 7}}), 400, "Nivå 7 er utenfor skalaen 0–4."
     )
     expect(
-        resp.post(f"/api/v1/respond/{ce}/indicators/2.2.2/steps/system", json={"choice": 2}),
+        resp.put(f"/api/v1/respond/{ce}/indicators/2.2.2", json={"levels": {"system": 2}}),
         403,
         "Dette spørsmålet er ikke ment for rollen din.",
     )
     expect(
-        resp.post(f"/api/v1/respond/{ce}/indicators/1.2.1/steps/scope", json={"choice": "planned"}),
+        resp.put(indicator, json={"levels": {"system": 3, "scope": 2}}),
         400,
-        "«Planlagt, ikke startet» kan bare velges på spørsmålet om system/prosess.",
+        "Velg et svar her, eller «Vet ikke».",
+    )
+    expect(
+        resp.put(indicator, json={"levels": {"system": 3, "speed": 2}}),
+        400,
+        "Indikator 1.2.1 har ikke spørsmålet «speed».",
+    )
+    expect(
+        resp.put(indicator, json={"status": "maybe"}),
+        400,
+        "Forespørselen kunne ikke tolkes: feltet status mangler eller er ugyldig.",
     )
     big = b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10)
     expect(
@@ -351,9 +352,9 @@ def bad_inputs(
         "Filer av denne typen godtas ikke: last opp en PDF-fil, en Office- eller OpenDocument-fil, et bilde eller ren tekst.",
     )
     sv = client(srv.url, "sv")
-    assert sv.post(
-        f"/api/v1/respond/{ce}/indicators/1.2.1/steps/system", json={"choice": 7}
-    ).json()["message"] == ("Nivå 7 ligger utanför skalan 0–4.")
+    assert sv.put(indicator, json={"levels": {"system": 7}}).json()["message"] == (
+        "Nivå 7 ligger utanför skalan 0–4."
+    )
     other = Coordinator(srv.url, "koordinator@annen.no")
     expect(other.get(f"/api/v1/rounds/{rid}/result"), 404, "Vurderingsrunden finnes ikke.")
     expect(other.post(f"/api/v1/rounds/{rid}/close"), 404, "Vurderingsrunden finnes ikke.")
@@ -394,7 +395,7 @@ def bad_inputs(
     result_before = coord.get(f"/api/v1/rounds/{rid}/result").json()["score"]
     assert coord.post(f"/api/v1/rounds/{rid}/close").json()["status"] == "closed"
     expect(
-        resp.post(f"/api/v1/respond/{ce}/indicators/1.2.1/steps/system", json={"choice": 4}),
+        resp.put(indicator, json={"levels": {"system": 4}}),
         409,
         "Denne vurderingsrunden er avsluttet, og svarene kan ikke lenger endres.",
     )

@@ -367,7 +367,7 @@ def test_tokens_are_redacted_in_every_log_line(tmp_path: Path, example_dir: Path
                 f"/api/v1/rounds/{rnd['id']}/respondents", json={"role": "mayor"}, headers=csrf
             ).json()["token"]
             assert http.get(f"/api/v1/respond/{token}").status_code == 200
-            http.post(f"/api/v1/respond/{token}/indicators/nope/steps/level", json={"choice": 1})
+            http.put(f"/api/v1/respond/{token}/indicators/nope", json={"levels": {"system": 1}})
             http.get(f"/r/{token}/", follow_redirects=False)
             http.get(f"/r/{token}x/overview")
     finally:
@@ -417,12 +417,12 @@ def test_ids_beyond_sqlite_range_deep_nesting_and_odd_digits_are_4xx(
         json={"role": "mayor"},
         headers={"X-CSRFToken": csrf},
     ).json()["token"]
-    for choice in ["²", "١", HUGE]:
-        step = client.post(
-            f"/api/v1/respond/{token}/indicators/1.1.1/steps/system", json={"choice": choice}
+    for choice in ["²", "١", HUGE, int(HUGE)]:
+        card = client.put(
+            f"/api/v1/respond/{token}/indicators/1.1.1", json={"levels": {"system": choice}}
         )
-        assert step.status_code == 400, choice
-        assert step.json()["error"] == "invalid"
+        assert card.status_code == 400, choice
+        assert card.json()["error"] == "invalid"
 
 
 # --- accounts ---------------------------------------------------------------------------
@@ -490,8 +490,8 @@ def test_answers_after_the_deadline_are_accepted_and_keep_their_time(
     token = client.post(
         f"/api/v1/rounds/{rnd['id']}/respondents", json={"role": "mayor"}, headers=csrf
     ).json()["token"]
-    step = client.post(f"/api/v1/respond/{token}/indicators/1.1.1/steps/system", json={"choice": 2})
-    assert step.status_code == 200
+    card = client.put(f"/api/v1/respond/{token}/indicators/1.1.1", json={"levels": {"system": 0}})
+    assert card.status_code == 200
     db = open_database(settings.db_path)
     saved = db.execute("SELECT created_at FROM answers").fetchall()
     db.close()

@@ -72,8 +72,10 @@ def test_unreviewed_upload_is_withdrawn_with_its_file(
     item = upload(client, setup.mine, b"Draft plan\n")
     stored = path_for(settings.data_path / "evidence", str(item["sha256"]))
     assert stored.exists()
-    page = client.get(f"/r/{setup.mine}/i/1.1.1/comment").text
+    page = client.get(f"/r/{setup.mine}/i/1.1.1").text
     assert f'action="/r/{setup.mine}/evidence/{item["id"]}/withdraw"' in page
+    # The card's own form cannot hold another: the button names its form by id.
+    assert f'form="withdraw-{item["id"]}"' in page
     response = client.delete(f"/api/v1/respond/{setup.mine}/evidence/{item['id']}")
     assert response.status_code == 204
     assert rows(settings, "SELECT count(*) FROM evidence") == [(0,)]
@@ -92,7 +94,7 @@ def test_a_file_shared_with_other_evidence_stays(
         f"/r/{setup.mine}/evidence/{first['id']}/withdraw", follow_redirects=False
     )
     assert response.status_code == 303
-    assert response.headers["location"] == f"/r/{setup.mine}/i/1.1.1/comment#evidence"
+    assert response.headers["location"] == f"/r/{setup.mine}/i/1.1.1#evidence"
     assert path_for(settings.data_path / "evidence", str(first["sha256"])).exists()
     assert rows(settings, "SELECT count(*) FROM evidence") == [(1,)]
 

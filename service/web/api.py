@@ -26,13 +26,16 @@ from service.web.api_records import (
     CoordinatorOut,
     CoverageIn,
     EvidenceOut,
+    IndicatorAnswerIn,
     IndicatorOut,
+    IndicatorSavedOut,
     InviteIn,
     InviteManyError,
     InviteManyIn,
     InviteOut,
     LinkIn,
     LoginIn,
+    Next,
     QuestionnaireOut,
     RemindIn,
     RemindOut,
@@ -42,12 +45,8 @@ from service.web.api_records import (
     RoleOut,
     RoundIn,
     RowProblemOut,
-    StepIn,
-    StepOut,
     evidence_out,
-    position_out,
     round_out,
-    step_answer,
 )
 from service.web.auth import (
     SESSION_KEY,
@@ -417,10 +416,9 @@ class RespondentApi(Controller):
     def session(
         self, store: StoreDep, catalog: CatalogDep, token: FromPath[str]
     ) -> RespondentSessionOut:
-        """The respondent's round, role, progress and next step."""
+        """The respondent's round, role, progress over their assignment and next open indicator."""
         db = store.db()
         v = answering.visit(db, catalog, token)
-        current = answering.current(db, v)
         return RespondentSessionOut(
             round=v.round.name,
             round_status=v.round.status.value,
@@ -428,10 +426,9 @@ class RespondentApi(Controller):
             locale=v.round.locale,
             role=v.respondent.role,
             progress=[
-                AreaProgressOut(p.area, p.complete, p.total)
-                for p in dialog.progress(v.q, v.respondent.role, current)
+                AreaProgressOut(p.area, p.complete, p.total) for p in answering.progress(db, v)
             ],
-            next=position_out(answering.resume(db, v)),
+            next=Next(answering.resume_card(db, v)),
         )
 
     @get("/indicators/{indicator:str}", sync_to_thread=True)
@@ -453,28 +450,26 @@ class RespondentApi(Controller):
             good_practice=v.q.text(ind.good_practice, loc),
             evidence_hint=v.q.text(ind.evidence_hint, loc),
             dimensions=[d.value for d in ind.dimensions],
-            steps=[s.value for s in dialog.steps(ind, answer)],
+            applies=[d.value for d in dialog.applies(ind, answer)],
             complete=dialog.is_complete(ind, answer),
             answer=answer,
             evidence=[evidence_out(e) for e in answering.evidence_for(db, v, ind.id)],
         )
 
-    @post("/indicators/{indicator:str}/steps/{step:str}", sync_to_thread=True, status_code=200)
-    def step(
+    @put("/indicators/{indicator:str}", sync_to_thread=True, status_code=200)
+    def save_indicator(
         self,
         store: StoreDep,
         catalog: CatalogDep,
         token: FromPath[str],
         indicator: FromPath[str],
-        step: FromPath[str],
-        data: JSONBody[StepIn],
-    ) -> StepOut:
-        """Answer one step; the previous version of the answer is kept in its history."""
+        data: JSONBody[IndicatorAnswerIn],
+    ) -> IndicatorSavedOut:
+        """Answer a whole indicator in one request (the card's use case); earlier versions are kept."""
         db = store.db()
         v = answering.visit(db, catalog, token)
-        answering.locate(v, indicator)
-        saved = answering.answer(db, v, indicator, step_answer(answering.parse_step(step), data))
-        return StepOut(answer=saved.answer, next=position_out(saved.next))
+        saved = answering.save_card(db, v, indicator, data.card())
+        return IndicatorSavedOut(answer=saved.answer, next=Next(saved.next))
 
     @post("/indicators/{indicator:str}/evidence", status_code=201, request_max_body_size=None)
     async def upload(

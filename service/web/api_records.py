@@ -7,9 +7,8 @@ from typing import Any
 import msgspec
 from litestar.params import FromPath
 
-from service import answering
 from service.domain import dialog
-from service.domain.answers import IndicatorAnswer
+from service.domain.answers import IndicatorAnswer, Status
 from service.domain.evidence import EvidenceRecord, ReviewState
 from service.storage import rounds
 
@@ -171,11 +170,10 @@ class ReviewIn(msgspec.Struct, forbid_unknown_fields=True):
     comment: str = ""
 
 
-class Position(msgspec.Struct):
-    """Where a respondent's conversation stands: an indicator and step, or finished."""
+class Next(msgspec.Struct):
+    """The next open indicator of the respondent's assignment; null when all are answered."""
 
-    indicator: FromPath[str] | None
-    step: FromPath[str] | None
+    indicator: str | None
 
 
 class AreaProgressOut(msgspec.Struct):
@@ -195,7 +193,7 @@ class RespondentSessionOut(msgspec.Struct):
     locale: str
     role: str
     progress: list[AreaProgressOut]
-    next: Position
+    next: Next
 
 
 class IndicatorOut(msgspec.Struct):
@@ -209,24 +207,36 @@ class IndicatorOut(msgspec.Struct):
     good_practice: str
     evidence_hint: str
     dimensions: list[str]
-    steps: list[str]
+    applies: list[
+        str
+    ]  # the dimensions asked now: system 0, planned or don't know leave only the system
     complete: bool
     answer: IndicatorAnswer | None
     evidence: list[EvidenceOut]
 
 
-class StepIn(msgspec.Struct, forbid_unknown_fields=True):
-    """One answered step: a level, "dont_know" or "planned"; or the comment."""
+class IndicatorAnswerIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A whole indicator answer, as one card submits it.
 
-    choice: int | str | None = None
-    comment: str | None = None
+    ``status`` is "answered", "planned" or "dont_know" (the whole indicator); ``levels`` maps
+    each applicable dimension to a level or null ("don't know"). Follow-ups that do not apply
+    (system 0 or null, planned, dont_know) are ignored.
+    """
+
+    status: Status = Status.ANSWERED
+    levels: dict[str, int | None] = msgspec.field(default_factory=dict)
+    comment: str = ""
+
+    def card(self) -> dialog.Card:
+        """The domain's card for this answer."""
+        return dialog.Card(status=self.status, levels=dict(self.levels), comment=self.comment)
 
 
-class StepOut(msgspec.Struct):
-    """The answer after the step, and what to ask next."""
+class IndicatorSavedOut(msgspec.Struct):
+    """The stored answer and the next open indicator."""
 
     answer: IndicatorAnswer
-    next: Position
+    next: Next
 
 
 class LinkIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -260,19 +270,3 @@ def evidence_out(record: EvidenceRecord) -> EvidenceOut:
         state=record.state.value,
         review_comment=record.review_comment,
     )
-
-
-def position_out(position: answering.Position) -> Position:
-    """A position as JSON."""
-    return Position(
-        indicator=position.indicator, step=position.step.value if position.step else None
-    )
-
-
-def step_answer(step: dialog.Step, data: StepIn) -> answering.StepAnswer:
-    """The typed answer a step's JSON carries: a level as a number (or text), or the comment."""
-    if step is dialog.Step.COMMENT:
-        return answering.Comment(data.comment or "")
-    if isinstance(data.choice, int):
-        return answering.Choose(step, data.choice)
-    return answering.Choose(step, answering.choice_from_text(data.choice or ""))

@@ -58,6 +58,9 @@ async def parse_upload(
     max_bytes: int,
     file_field: str = "file",
     max_field_bytes: int = 10_000,
+    *,
+    fields_out: dict[str, str] | None = None,
+    refuse_early: bool = True,
 ) -> UploadForm:
     """Stream the request's form into the store under ``root``.
 
@@ -66,6 +69,11 @@ async def parse_upload(
     type not accepted, and :class:`InvalidInput` for a body that is not a
     well-formed upload form, a second file, a field over ``max_field_bytes`` or an
     empty file.
+
+    A form that must not lose what was typed (the respondent's card) passes ``fields_out``,
+    which receives the text fields read before any error, and ``refuse_early=False``: the
+    body is then read up to the limit rather than refused on its ``Content-Length``, so the
+    fields sent before the file (in page order) arrive.
     """
     media, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary", b"")
@@ -78,7 +86,7 @@ async def parse_upload(
             length = int(announced)
         except ValueError:
             raise InvalidInput(MALFORMED) from None
-        if length > body_limit:
+        if length > body_limit and refuse_early:
             raise TooLarge(TOO_LARGE, limit=megabytes(max_bytes))
     reader = _FormReader(boundary, root, max_bytes, file_field, max_field_bytes, body_limit)
     try:
@@ -88,6 +96,8 @@ async def parse_upload(
         return await sync_to_thread(reader.finish)
     except BaseException:
         reader.abort()
+        if fields_out is not None:
+            fields_out.update(reader.fields)
         raise
 
 
@@ -137,15 +147,23 @@ class _FormReader:
             raise InvalidInput(MALFORMED) from None
 
     def feed(self, chunk: bytes) -> None:
-        """Parse one chunk of the body."""
+        """Parse one chunk of the body; past the limit, parse what fits and refuse the rest.
+
+        What fits is parsed first so that the text fields sent before the file (a single large
+        chunk may carry both) are known to a caller that keeps them (``fields_out``).
+        """
+        room = self.body_limit - self.received
         self.received += len(chunk)
-        if self.received > self.body_limit:
-            raise TooLarge(TOO_LARGE, limit=megabytes(self.max_bytes))
+        over = self.received > self.body_limit
+        if over:
+            chunk = chunk[: max(room, 0)]
         for start in range(0, len(chunk), PIECE):
             try:
                 self.parser.write(chunk[start : start + PIECE])
             except FormParserError:
                 raise InvalidInput(MALFORMED) from None
+        if over:
+            raise TooLarge(TOO_LARGE, limit=megabytes(self.max_bytes))
 
     def finish(self) -> UploadForm:
         """Store the file once the whole body has been read and return the form."""

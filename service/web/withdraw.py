@@ -1,6 +1,6 @@
 """A respondent withdraws their own evidence until a coordinator has reviewed it.
 
-Two thin routes, for the conversation page and the API, over ``answering.withdraw_evidence``.
+Two thin routes, for the indicator's card and the API, over ``answering.withdraw_evidence``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from service.web.uploads import NO_CSRF
 
 
 class WithdrawPages(Controller):
-    """The respondent's "withdraw" button on an indicator's documentation."""
+    """The respondent's "withdraw" button beside each unreviewed document on the card."""
 
     path = "/r/{token:str}"
     include_in_schema = False
@@ -34,7 +34,7 @@ class WithdrawPages(Controller):
         db = store.db()
         v = answering.visit(db, catalog, token)
         record = answering.withdraw_evidence(db, settings, v, evidence_id)
-        return Redirect(f"/r/{token}/i/{record.indicator_id}/comment#evidence", status_code=303)
+        return Redirect(f"/r/{token}/i/{record.indicator_id}#evidence", status_code=303)
 
 
 class WithdrawApi(Controller):
