@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from service import progress
 from service import rounds as use
 from service.domain.answers import IndicatorAnswer, Status
 from service.domain.assignment import CoverageSettings
@@ -70,7 +71,7 @@ def test_assigned_indicators_follow_invitations(
         assert set(mine) <= role_ids
         assert mine == sorted(mine, key=order.index)  # questionnaire order
     # The round page's progress counts the assignment, not the role's whole questionnaire.
-    rows = use.respondent_progress(db, catalog, rnd, "nb")
+    rows = progress.respondent_progress(db, catalog, rnd, "nb")
     assert all(0 < r.total <= limit for r in rows)
     # Someone answers, then leaves: their answered indicator stays theirs; the rest moves on.
     leaver = people[0].respondent.record

@@ -14,7 +14,7 @@ from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath, JSONBody
 
-from service import answering, results
+from service import answering, progress, results, reviewing
 from service import rounds as use
 from service.domain import dialog
 from service.domain.assessment import Assessment
@@ -46,6 +46,8 @@ from service.web.api_records import (
     RoundIn,
     RowProblemOut,
     evidence_out,
+    invite_out,
+    respondent_out,
     round_out,
 )
 from service.web.auth import (
@@ -126,7 +128,7 @@ class CoordinatorApi(Controller):
                 title=q.text(q.title, locale),
                 country=q.country,
                 locales=q.locales,
-                roles=[RoleOut(r.id, use.role_title(q, r.id, locale)) for r in q.roles],
+                roles=[RoleOut(r.id, progress.role_title(q, r.id, locale)) for r in q.roles],
                 areas=len(q.areas),
                 indicators=sum(1 for _ in q.indicators()),
                 max_points=q.max_points,
@@ -228,7 +230,8 @@ class CoordinatorApi(Controller):
         rnd = round_of(store, coordinator, round_id)
         locale = request_translator(request, rnd.locale).locale
         return [
-            _respondent_out(r) for r in use.respondent_progress(store.db(), catalog, rnd, locale)
+            respondent_out(r)
+            for r in progress.respondent_progress(store.db(), catalog, rnd, locale)
         ]
 
     @post("/rounds/{round_id:int}/respondents", sync_to_thread=True, status_code=201)
@@ -253,7 +256,7 @@ class CoordinatorApi(Controller):
             name=data.name,
             email=data.email,
         )
-        return _invite_out(invitation)
+        return invite_out(invitation)
 
     @post("/rounds/{round_id:int}/respondents/bulk", sync_to_thread=True, status_code=201)
     def invite_many(
@@ -282,7 +285,7 @@ class CoordinatorApi(Controller):
                 ),
                 status_code=400,
             )
-        return [_invite_out(i) for i in done]
+        return [invite_out(i) for i in done]
 
     @post("/rounds/{round_id:int}/remind", sync_to_thread=True, status_code=200)
     def remind(
@@ -303,7 +306,7 @@ class CoordinatorApi(Controller):
             sent=[p.record.id for p in done.sent],
             failed=[p.record.id for p in done.failed],
             no_email=[p.record.id for p in done.no_email],
-            links=[_invite_out(i) for i in done.links],
+            links=[invite_out(i) for i in done.links],
         )
 
     @post(
@@ -321,7 +324,7 @@ class CoordinatorApi(Controller):
     ) -> RespondentOut:
         """Withdraw a personal link (answers are kept)."""
         rnd = round_of(store, coordinator, round_id)
-        return _respondent_out(use.revoke(store.db(), catalog, rnd, respondent_id, by=coordinator))
+        return respondent_out(use.revoke(store.db(), catalog, rnd, respondent_id, by=coordinator))
 
     @post(
         "/rounds/{round_id:int}/respondents/{respondent_id:int}/reissue",
@@ -339,7 +342,7 @@ class CoordinatorApi(Controller):
     ) -> InviteOut:
         """A new link for a respondent (e-mailed when SMTP is set); the old one stops working."""
         rnd = round_of(store, coordinator, round_id)
-        return _invite_out(
+        return invite_out(
             use.reissue(store.db(), catalog, settings, rnd, respondent_id, by=coordinator)
         )
 
@@ -366,7 +369,7 @@ class CoordinatorApi(Controller):
     ) -> EvidenceOut:
         """Accept or reject evidence; this feeds the documented score."""
         rnd = round_of(store, coordinator, round_id)
-        record = use.review_evidence(
+        record = reviewing.review_evidence(
             store.db(), rnd, evidence_id, data.decision, data.comment, by=coordinator
         )
         return evidence_out(record)
@@ -377,29 +380,6 @@ class CoordinatorApi(Controller):
     ) -> Assessment:
         """The round's provisional result: scores, findings, disagreements, gaps, benchmarks."""
         return results.assessment(store.db(), catalog, round_of(store, coordinator, round_id))
-
-
-def _respondent_out(row: use.RespondentProgress) -> RespondentOut:
-    record = row.record
-    return RespondentOut(
-        id=record.id,
-        role=record.role,
-        name=record.name,
-        email=record.email,
-        revoked=record.revoked,
-        emailed=record.emailed_at is not None,
-        complete=row.complete,
-        total=row.total,
-        last_seen_at=record.last_seen_at,
-    )
-
-
-def _invite_out(invitation: use.Invitation) -> InviteOut:
-    return InviteOut(
-        respondent=_respondent_out(invitation.respondent),
-        link=invitation.link,
-        token=invitation.token,
-    )
 
 
 # --- respondent -----------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from typing import Any
 import msgspec
 from litestar.params import FromPath
 
+from service import progress
+from service import rounds as rounds_uc
 from service.domain import dialog
 from service.domain.answers import IndicatorAnswer, Status
 from service.domain.evidence import EvidenceRecord, ReviewState
@@ -269,4 +271,29 @@ def evidence_out(record: EvidenceRecord) -> EvidenceOut:
         uploaded_at=record.uploaded_at,
         state=record.state.value,
         review_comment=record.review_comment,
+    )
+
+
+def respondent_out(row: progress.RespondentProgress) -> RespondentOut:
+    """A respondent with their progress, as the API shows them."""
+    record = row.record
+    return RespondentOut(
+        id=record.id,
+        role=record.role,
+        name=record.name,
+        email=record.email,
+        revoked=record.revoked,
+        emailed=record.emailed_at is not None,
+        complete=row.complete,
+        total=row.total,
+        last_seen_at=record.last_seen_at,
+    )
+
+
+def invite_out(invitation: rounds_uc.Invitation) -> InviteOut:
+    """A new invitation with its link, shown once."""
+    return InviteOut(
+        respondent=respondent_out(invitation.respondent),
+        link=invitation.link,
+        token=invitation.token,
     )

@@ -13,6 +13,7 @@ from litestar.di import Provide
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import File, Redirect, Template
 
+from service import reviewing
 from service import rounds as use
 from service.domain.assignment import CoverageSettings
 from service.domain.evidence import ReviewState
@@ -218,7 +219,7 @@ class CoordinatorPages(Controller):
             decision = ReviewState(data.get("decision", ""))
         except ValueError:
             raise InvalidInput("Choose accept or reject.") from None
-        use.review_evidence(
+        reviewing.review_evidence(
             store.db(), rnd, evidence_id, decision, data.get("comment", ""), by=coordinator
         )
         return Redirect(f"/rounds/{round_id}#evidence", status_code=303)

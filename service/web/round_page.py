@@ -10,7 +10,7 @@ from litestar import Request
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
-from service import labels, results
+from service import labels, progress, results
 from service import rounds as use
 from service.i18n import N_, Translator
 from service.mailer import smtp_configured
@@ -39,7 +39,7 @@ def round_page(
     db = store.db()
     q, answers_now, result = results.scored(db, catalog, rnd)
     locale = request_translator(request, rnd.locale).locale
-    rows = use.respondent_progress(db, catalog, rnd, locale, answers_now)
+    rows = progress.respondent_progress(db, catalog, rnd, locale, answers_now)
     t = request_translator(request, rnd.locale)
     reminded = request.session.get(REMINDED) if request.session else None
     if isinstance(reminded, dict) and reminded.get("round") == rnd.id:
@@ -52,8 +52,8 @@ def round_page(
         "municipality": accounts.get_municipality(db, coordinator.municipality_id),
         "coordinator": coordinator,
         "rows": rows,
-        "progress": use.role_progress(q, rows, locale),
-        "roles": use.role_titles(q, locale),
+        "progress": progress.role_progress(q, rows, locale),
+        "roles": progress.role_titles(q, locale),
         "coverage": use.round_coverage(db, catalog, rnd),
         "indicator_titles": {ind.id: q.text(ind.question, locale) for _, _, ind in q.indicators()},
         "area_titles": {a.number: q.text(a.title, locale) for a in q.areas},
