@@ -24,6 +24,9 @@ class RespondentProgress(msgspec.Struct, frozen=True, kw_only=True):
     role_title: str
     complete: int
     total: int
+    # Answer versions saved after the round's deadline: accepted (a self-assessment gains
+    # from them), but the coordinator sees which came late.
+    late: int = 0
 
 
 class RoleProgress(msgspec.Struct, frozen=True, kw_only=True):
@@ -117,13 +120,17 @@ def respondent_progress(
     given_set = answers_now if answers_now is not None else answer_set(db, rnd)
     current = {p.id: {a.indicator: a for a in p.answers} for p in given_set.respondents}
     assigned = _assigned_by_person(db, rnd.id)
+    late = answers.saved_after(db, rnd.id, rnd.deadline) if rnd.deadline else {}
     return [
-        _progress(
-            q,
-            record,
-            current.get(f"r{record.id}", {}),
-            locale,
-            None if assigned is None else assigned.get(record.id, []),
+        msgspec.structs.replace(
+            _progress(
+                q,
+                record,
+                current.get(f"r{record.id}", {}),
+                locale,
+                None if assigned is None else assigned.get(record.id, []),
+            ),
+            late=late.get(record.id, 0),
         )
         for record in respondents.list_for_round(db, rnd.id)
     ]

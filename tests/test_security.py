@@ -497,6 +497,11 @@ def test_answers_after_the_deadline_are_accepted_and_keep_their_time(
     db.close()
     assert len(saved) == 1
     assert saved[0]["created_at"] > "2020-02-01"
+    # Accepted, and marked: the coordinator sees which answers came after the deadline.
+    people = client.get(f"/api/v1/rounds/{rnd['id']}/respondents").json()
+    assert [p["late"] for p in people] == [1]
+    page = client.get(f"/rounds/{rnd['id']}?lang=en")
+    assert "1 answer after the deadline" in page.text
 
 
 def test_default_limits_are_counted_as_documented() -> None:

@@ -145,3 +145,14 @@ def answer_set(
     for key in sorted(k for k in set(evidence) - attached if k[0] in listed):
         unattached.setdefault(key[1], []).extend(evidence[key])
     return AnswerSet(questionnaire=questionnaire_id, respondents=result, evidence=unattached)
+
+
+def saved_after(db: sqlite_utils.Database, round_id: int, day: str) -> dict[int, int]:
+    """Answer versions saved after ``day`` (YYYY-MM-DD, UTC), counted per respondent of the round."""
+    rows = db.execute(
+        "SELECT a.respondent_id, COUNT(*) FROM answers a JOIN respondents r"
+        " ON r.id = a.respondent_id WHERE r.round_id = ? AND substr(a.created_at, 1, 10) > ?"
+        " GROUP BY a.respondent_id",
+        [round_id, day],
+    ).fetchall()
+    return {int(row[0]): int(row[1]) for row in rows}

@@ -89,6 +89,7 @@ class RespondentOut(msgspec.Struct):
     complete: int
     total: int
     last_seen_at: str | None
+    late: int = 0  # answer versions saved after the round's deadline (accepted, marked)
 
 
 class InviteIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -287,6 +288,7 @@ def respondent_out(row: progress.RespondentProgress) -> RespondentOut:
         complete=row.complete,
         total=row.total,
         last_seen_at=record.last_seen_at,
+        late=row.late,
     )
 
 
