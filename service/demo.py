@@ -7,6 +7,7 @@ import sqlite_utils
 
 from service import rounds as use
 from service.domain.answers import IndicatorAnswer
+from service.domain.questionnaire import Dimension
 from service.domain.synthetic import NORMAL, WEAK, Profile, synthetic_answers
 from service.errors import NotFound
 from service.questionnaires import Catalog
@@ -47,6 +48,52 @@ class DemoInfo(msgspec.Struct, kw_only=True):
     rounds: list[tuple[str, str]]  # (round name, a respondent link)
 
 
+# What respondents write beside their levels, by how far the practice has come (system level
+# 0–1, 2, 3–4), in the round's language: the results page and the report summarise them.
+COMMENTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "nb": (
+        (
+            "Dette har vi ikke fått på plass ennå. Det står i planen for neste år.",
+            "Det gjøres litt her og der, men det avhenger av enkeltpersoner.",
+        ),
+        (
+            "Rutinen er beskrevet, men den er ikke kjent i alle enheter.",
+            "Vi har startet, men bare noen av enhetene bruker det fast.",
+        ),
+        (
+            "Dette er vedtatt og kjent i hele organisasjonen. Resultatene følges opp hvert år.",
+            "Vi bruker det fast og evaluerer det i ledermøtet hvert halvår.",
+        ),
+    ),
+    "sv": (
+        (
+            "Det här har vi inte kommit igång med ännu. Det finns med i planen för nästa år.",
+            "Det görs lite här och där, men det hänger på enskilda personer.",
+        ),
+        (
+            "Rutinen är beskriven, men den är inte känd i alla verksamheter.",
+            "Vi har börjat, men bara några av verksamheterna använder det regelbundet.",
+        ),
+        (
+            "Det är beslutat och känt i hela organisationen. Resultaten följs upp varje år.",
+            "Vi använder det regelbundet och utvärderar det i ledningsgruppen varje halvår.",
+        ),
+    ),
+}
+COMMENT_EVERY = 12  # one answer in twelve carries a comment, as in a real round
+
+
+def _with_comment(answer: IndicatorAnswer, locale: str, n: int) -> IndicatorAnswer:
+    """Every ``COMMENT_EVERY``-th answer with a comment that fits its system level."""
+    texts = COMMENTS.get(locale)
+    if texts is None or n % COMMENT_EVERY or answer.comment:
+        return answer
+    system = answer.levels.get(Dimension.SYSTEM)
+    band = 0 if system is None or system <= 1 else (1 if system == 2 else 2)
+    options = texts[band]
+    return msgspec.structs.replace(answer, comment=options[(n // COMMENT_EVERY) % len(options)])
+
+
 def _save_answers(
     db: sqlite_utils.Database,
     catalog: Catalog,
@@ -57,11 +104,14 @@ def _save_answers(
     indicators assigned to them (as real respondents answer their share, not their role's all)."""
     ids = [respondents.invite(db, rnd.id, role)[0].id for role, _ in answer_set_respondents]
     use.rebalance(db, catalog, rnd)
+    n = 0
     for rid, (_, given) in zip(ids, answer_set_respondents, strict=True):
         mine = set(use.assigned_indicators(db, catalog, rid))
         for answer in given:
             if answer.indicator in mine:
-                answers.save(db, rid, msgspec.structs.replace(answer, evidence=[]), author="demo")
+                n += 1
+                said = _with_comment(answer, rnd.locale, n)
+                answers.save(db, rid, msgspec.structs.replace(said, evidence=[]), author="demo")
     return ids
 
 

@@ -141,7 +141,8 @@ def report_model(
     locale, so the report status poll does not rebuild the model.
     """
     # planning builds on this module (earlier scores), so it is imported here, not at the top.
-    from service import planning  # noqa: PLC0415
+    from service import assisting, planning  # noqa: PLC0415
+    from service.assist.summaries import summaries  # noqa: PLC0415
 
     q, answers_now, result = scored(db, catalog, rnd)
     key = (
@@ -174,6 +175,8 @@ def report_model(
                 round=shown.since,
             )
         municipality = accounts.get_municipality(db, rnd.municipality_id)
+        # Offline and extractive: representative sentences of the comments, quoted.
+        said = summaries(q, answers_now, t.locale, assisting.offline_assistant(catalog))
         return build(
             q,
             result,
@@ -183,6 +186,7 @@ def report_model(
             municipality=municipality.name,
             round_name=rnd.name,
             plan=shown.areas,
+            summaries={sq: found.text for sq, found in said.items() if found.text},
             plan_note=notes[shown.source],
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv as csv_module
+import html
 import io
 import re
 import shutil
@@ -199,6 +200,15 @@ def test_results_page(client: TestClient[Litestar]) -> None:
     assert "Egenvurdering 2024" in page.text  # the earlier round is compared
     assert '<h2 id="plan-h">' in page.text
     assert re.search(r"<h4>\d+\.\d+ [^<]+ – \d+ tiltak, \+\d+,\d poeng</h4>", page.text), page.text
+    # What respondents described, per sub-question: representative sentences of their own
+    # comments, quoted, beside the table.
+    assert "<h4>Hva respondentene beskrev</h4>" in page.text
+    quoted = re.findall(r"kommentar(?:er)?\. Representativ[^:]*: «([^»]+)»", html.unescape(page.text))
+    assert quoted, "no summary on the results page"
+    db = open_database(Path(client.app.state["settings"].db_path))
+    comments = [row[0] for row in db.execute("SELECT comment FROM answers WHERE comment != ''")]
+    db.close()
+    assert all(any(q in c for c in comments) for q in quoted)
 
 
 def test_exports(client: TestClient[Litestar]) -> None:
@@ -259,4 +269,6 @@ def test_report_cli(demo: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     out = tmp_path / "rapport.pdf"
     assert main(["report", "2", "--lang", "nb", "-o", str(out)]) == 0
     assert out.read_bytes().startswith(b"%PDF-")
+    # The comments appendix opens each area with what respondents described.
+    assert "Hva respondentene beskrev" in text_of(out.read_bytes())
     assert main(["report", "99", "--lang", "nb", "-o", str(out)]) == 2

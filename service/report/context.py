@@ -24,6 +24,8 @@ class Ctx:
         self.area_titles = [f"{a.number} {q.text(a.title, self.loc)}" for a in q.areas]
         # Area numbers as the questionnaire gives them; nothing assumes 1..n.
         self.area_numbers = [a.number for a in q.areas]
+        # Sub-question id → a short narrative of the respondents' comments (may be empty).
+        self.summaries: dict[str, str] = {}
 
     def num(self, value: float | None) -> str:
         """A number, or "unknown"."""

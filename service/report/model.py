@@ -146,6 +146,7 @@ def _subquestion_rows(ctx: Ctx, area: Area) -> list[SubquestionRow]:
                 finding=finding(t, r.finding),
                 finding_key=r.finding.value if r.finding else "unknown",
                 coverage=t("%(known)s of %(total)s", known=r.indicators_known, total=r.indicators),
+                summary=ctx.summaries.get(sq.id, ""),
             )
         )
     return rows
@@ -407,6 +408,7 @@ def build(
     today: dt.date | None = None,
     plan: list[AreaView] | None = None,
     plan_note: str = "",
+    summaries: dict[str, str] | None = None,
 ) -> ReportModel:
     """Localize an assessment for the results page and the PDF, one named step per part.
 
@@ -414,6 +416,7 @@ def build(
     Kompass's suggestion is shown.
     """
     ctx = Ctx(q, result, t)
+    ctx.summaries = summaries or {}
     if plan is None:
         plan = view(q, suggest(q, result), result.gaps, result.score)
     s = result.score

@@ -27,6 +27,8 @@ class SubquestionRow(msgspec.Struct, kw_only=True):
     finding: str
     finding_key: str
     coverage: str
+    # What respondents described, summarised by the assistant (the comments kept beside it).
+    summary: str = ""
 
 
 class FindingItem(msgspec.Struct, kw_only=True):
