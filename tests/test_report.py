@@ -203,7 +203,9 @@ def test_results_page(client: TestClient[Litestar]) -> None:
     # What respondents described, per sub-question: representative sentences of their own
     # comments, quoted, beside the table.
     assert "<h4>Hva respondentene beskrev</h4>" in page.text
-    quoted = re.findall(r"kommentar(?:er)?\. Representativ[^:]*: «([^»]+)»", html.unescape(page.text))
+    quoted = re.findall(
+        r"kommentar(?:er)?\. Representativ[^:]*: «([^»]+)»", html.unescape(page.text)
+    )
     assert quoted, "no summary on the results page"
     db = open_database(Path(client.app.state["settings"].db_path))
     comments = [row[0] for row in db.execute("SELECT comment FROM answers WHERE comment != ''")]
