@@ -121,7 +121,7 @@ def answered_round(
             answers.save(
                 db, record.id, msgspec.structs.replace(answer, evidence=[]), author="bench"
             )
-    return rounds.close_round(db, rnd) if close else rnd
+    return rounds.set_status(db, rnd, rounds.RoundStatus.CLOSED) if close else rnd
 
 
 def per_role(total: int) -> dict[str, int]:
