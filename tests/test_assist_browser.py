@@ -1,37 +1,32 @@
-"""assist.js in a real browser against a real server: describe, see the proposal, adjust, save.
+"""The assistant on the real card, in Debian's Chromium against a real server and SQLite file.
 
-The card page belongs to the respondent pages; this test puts the assistant's real panel
-(``templates/assist/panel.html``) under a card form with the card's field names
-(``level-<dimension>``, ``status``, ``comment``, the Next button) on the server's origin, so
-the panel's requests go to the real service and SQLite file. The card's own save is caught
-in the browser, where the posted fields are read back.
+A respondent opens their link's card (``/r/<token>/i/<indicator>``), describes the practice in
+their own words, sees the proposal fill the card, adjusts one level and saves with Next; the
+stored answer and the stored proposal are then read back from the service. Explaining a term
+and the hints on an uploaded file are driven on the same real card.
 """
 
 from __future__ import annotations
 
-import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs
 
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from jinja2 import Environment, FileSystemLoader
-from playwright.sync_api import Browser, Page, Request, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from service.i18n import translator
 from service.storage import accounts
 from service.storage.db import open_database
 from service.storage.migrations import migrate
 
-from .conftest import ROOT, Server, free_port, server_env
+from .conftest import Server, free_port, server_env
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse battery"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-DIMENSIONS = {"system": "System/prosess", "scope": "Omfang", "results": "Resultat/analyse"}
 
 
 @pytest.fixture(scope="module")
@@ -72,46 +67,6 @@ def site(tmp_path: Path, example_dir: Path) -> Iterator[tuple[Server, str, Path]
     srv.stop()
 
 
-def card_page(token: str, lang: str, evidence: list[dict[str, object]] | None = None) -> str:
-    """A card form with the card's field names, and the real panel included after it."""
-    t = translator(lang)
-    env = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=True)
-    env.add_extension("jinja2.ext.i18n")
-    panel = env.get_template("assist/panel.html").render(
-        token=token,
-        ind={"id": "1.1.1"},
-        round={"closed": False},
-        locale=lang,
-        evidence=evidence or [],
-        _=t.gettext,
-    )
-    rows = []
-    for dim, title in DIMENSIONS.items():
-        choices = "".join(
-            f'<label><input type="radio" name="level-{dim}" value="{v}"> {v}</label>'
-            for v in ["0", "1", "2", "3", "4", "dont_know"]
-        )
-        rows.append(
-            f'<fieldset class="dimension" data-dimension="{dim}"><legend>{title} '
-            f'<span class="dim-title">({title})</span></legend>{choices}</fieldset>'
-        )
-    statuses = "".join(
-        f'<label><input type="radio" name="status" value="{s}"> {s}</label>'
-        for s in ["answered", "planned", "dont_know"]
-    )
-    return f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>Kort</title>
-<link rel="stylesheet" href="/static/kompass.css"></head><body><main>
-<h1>1.1.1</h1>
-<form method="post" action="/r/{token}/i/1.1.1" class="card" id="card">
-{"".join(rows)}
-<fieldset class="whole"><legend>Helhet</legend>{statuses}</fieldset>
-<label for="comment">Kommentar</label><textarea id="comment" name="comment"></textarea>
-<div class="card-actions"><button type="submit" name="action" value="next">Neste</button></div>
-</form>
-{panel}
-</main></body></html>"""
-
-
 def no_serious_violations(page: Page) -> None:
     """axe-core on the assistant's panel: no serious or critical WCAG violations."""
     results = Axe().run(
@@ -123,27 +78,20 @@ def no_serious_violations(page: Page) -> None:
     assert not bad, "; ".join(f"{v['id']}: {v['help']}" for v in bad)
 
 
+def card_url(server: Server, token: str, indicator: str = "1.1.1") -> str:
+    """The respondent's real card for an indicator of their share."""
+    return f"{server.url}/r/{token}/i/{indicator}"
+
+
 def test_describe_see_proposal_adjust_and_save(
     browser: Browser, site: tuple[Server, str, Path]
 ) -> None:
     server, token, _ = site
     context = browser.new_context(locale="nb-NO")
     page: Page = context.new_page()
-    posted: list[dict[str, list[str]]] = []
-
-    def serve_card(route: Route) -> None:
-        route.fulfill(status=200, content_type="text/html", body=card_page(token, "nb"))
-
-    def catch_save(route: Route, request: Request) -> None:
-        if request.method == "POST":
-            posted.append(parse_qs(request.post_data or ""))
-            route.fulfill(status=200, content_type="text/html", body="<p>lagret</p>")
-        else:
-            route.continue_()
-
-    page.route(f"{server.url}/card-under-test", serve_card)
-    page.route(f"{server.url}/r/{token}/i/1.1.1", catch_save)
-    page.goto(f"{server.url}/card-under-test")
+    page.goto(card_url(server, token))
+    expect(page.locator("form#card")).to_be_visible()
+    expect(page.locator("#assist")).to_be_visible()
 
     text = "Strategien er vedtatt av kommunestyret og revideres hvert år etter evaluering."
     page.get_by_label("Beskriv det med egne ord").fill(text)
@@ -152,7 +100,7 @@ def test_describe_see_proposal_adjust_and_save(
     expect(proposal).to_contain_text("System/prosess")
     expect(proposal).to_contain_text("sikkerhet")
 
-    # The proposal filled the card: status, levels, and the comment with the text.
+    # The proposal filled the real card: status, levels, and the comment with the text.
     expect(page.locator('input[name="status"][value="answered"]')).to_be_checked()
     system = page.locator('input[name="level-system"]:checked')
     expect(system).to_have_count(1)
@@ -162,25 +110,58 @@ def test_describe_see_proposal_adjust_and_save(
     expect(page.locator('fieldset[data-dimension="system"] .assist-note')).to_contain_text(
         "Foreslått"
     )
-
     no_serious_violations(page)
 
-    # The respondent adjusts one level, then presses Next: the check asks once (no evidence).
-    page.locator('input[name="level-scope"][value="2"]').check()
-    page.get_by_role("button", name="Neste").click()
+    # A row the text does not speak to is left empty and says so; the respondent fills it.
+    left: dict[str, str] = {}
+    for row in page.locator("fieldset.dimension").all():
+        dim = row.get_attribute("data-dimension") or ""
+        if dim != "scope" and row.locator("input:checked").count() == 0:
+            expect(row.locator(".assist-note")).to_contain_text("velg nivå her selv")
+            row.locator('input[value="1"]').check()
+            left[dim] = "1"
+
+    # The respondent adjusts one level away from what was proposed (or left unset).
+    scope = page.locator('input[name="level-scope"]:checked')
+    proposed_scope = scope.get_attribute("value") if scope.count() else None
+    adjusted = "1" if proposed_scope == "2" else "2"
+    page.locator(f'input[name="level-scope"][value="{adjusted}"]').check()
+
+    assert left, "the example text should leave a row for the respondent"
+
+    # Next: the consistency check asks once (high System, no evidence), a second Next saves.
+    next_button = page.get_by_role("button", name="Neste", exact=True)
+    next_button.click()
     findings = page.locator(".assist-findings")
     expect(findings).to_be_visible()
     expect(findings).to_be_focused()
-    assert not posted
-    page.get_by_role("button", name="Neste").click()
-    page.wait_for_url(re.compile(r".*/i/1\.1\.1$"))
-    assert posted, "the card was not saved"
-    saved = posted[0]
-    assert saved["level-scope"] == ["2"]
-    assert saved["level-system"] == [proposed_system]
-    assert saved["status"] == ["answered"]
-    assert saved["action"] == ["next"]
-    assert saved["comment"] == [text]
+    expect(page).to_have_url(card_url(server, token))
+    with page.expect_navigation():
+        next_button.click()
+    assert not page.url.endswith("/i/1.1.1"), page.locator(".error").all_inner_texts()
+
+    # What the service kept: the text, the proposal, and the final (adjusted) levels.
+    kept = httpx.get(
+        f"{server.url}/api/v1/respond/{token}/indicators/1.1.1/proposal", timeout=30
+    ).json()
+    assert kept["text"] == text
+    assert kept["proposal"]["status"] == "answered"
+    assert str(kept["proposal"]["levels"]["system"]) == proposed_system
+    answer = kept["answer"]
+    assert answer["status"] == "answered"
+    assert answer["comment"] == text
+    assert str(answer["levels"]["system"]) == proposed_system
+    assert str(answer["levels"]["scope"]) == adjusted
+    if proposed_scope is not None:
+        assert str(kept["proposal"]["levels"]["scope"]) == proposed_scope
+    for dim, level in left.items():
+        assert kept["proposal"]["levels"][dim] is None
+        assert str(answer["levels"][dim]) == level
+
+    # Back on the card, the saved answer is what the respondent confirmed.
+    page.goto(card_url(server, token))
+    expect(page.locator(f'input[name="level-scope"][value="{adjusted}"]')).to_be_checked()
+    expect(page.locator(f'input[name="level-system"][value="{proposed_system}"]')).to_be_checked()
     context.close()
 
 
@@ -190,13 +171,7 @@ def test_ask_about_a_term_shows_cited_sources(
     server, token, _ = site
     context = browser.new_context(locale="sv-SE")
     page = context.new_page()
-    page.route(
-        f"{server.url}/card-under-test",
-        lambda route: route.fulfill(
-            status=200, content_type="text/html", body=card_page(token, "sv")
-        ),
-    )
-    page.goto(f"{server.url}/card-under-test")
+    page.goto(card_url(server, token) + "?lang=sv")
     page.get_by_label("Fråga om ett begrepp eller om frågan").fill("Vad är intern kontroll?")
     page.get_by_role("button", name="Fråga", exact=True).click()
     answer = page.locator("#assist-answer")
@@ -225,16 +200,9 @@ def test_hints_on_an_uploaded_file_appear_beside_the_card(
         timeout=30,
     )
     assert uploaded.status_code == 201, uploaded.text
-    files = [{"id": uploaded.json()["id"], "kind": "file", "title": "", "filename": "strategi.txt"}]
     context = browser.new_context(locale="nb-NO")
     page = context.new_page()
-    page.route(
-        f"{server.url}/card-under-test",
-        lambda route: route.fulfill(
-            status=200, content_type="text/html", body=card_page(token, "nb", files)
-        ),
-    )
-    page.goto(f"{server.url}/card-under-test")
+    page.goto(card_url(server, token))
     box = page.locator("#assist-evidence")
     expect(box).to_be_visible()
     expect(box).to_contain_text("strategi.txt")

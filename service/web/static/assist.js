@@ -86,7 +86,7 @@
     return true;
   }
 
-  function markRow(dim, text) {
+  function markRow(dim, text, proposed) {
     var row = card && card.querySelector('fieldset[data-dimension="' + dim + '"]');
     if (!row) {
       return;
@@ -95,7 +95,7 @@
     if (old) {
       old.parentNode.removeChild(old);
     }
-    row.classList.add("assist-proposed");
+    row.classList.toggle("assist-proposed", proposed);
     var legend = row.querySelector("legend");
     var note = el("p", "assist-note", text);
     if (legend && legend.nextSibling) {
@@ -103,6 +103,11 @@
     } else {
       row.appendChild(note);
     }
+  }
+
+  function rowOpenAndEmpty(dim) {
+    var row = card.querySelector('fieldset[data-dimension="' + dim + '"]');
+    return Boolean(row) && !row.disabled && !row.querySelector("input:checked");
   }
 
   function fillCard(result, text) {
@@ -124,7 +129,11 @@
         var p = result.dimensions[dim];
         if (p.level !== null && p.level !== undefined) {
           markRow(dim, label("suggested") + ": " + p.level +
-            (p.reason ? " – " + p.reason : "") + " (" + label("confidence") + " " + percent(p.confidence) + ")");
+            (p.reason ? " – " + p.reason : "") + " (" + label("confidence") + " " + percent(p.confidence) + ")", true);
+        } else if (rowOpenAndEmpty(dim)) {
+          // The text did not speak to this row: say so where the choice is still missing,
+          // rather than letting the save come back with an error on it.
+          markRow(dim, label("choose"), false);
         }
       });
     }
