@@ -89,6 +89,14 @@ def render_comparison(q: Questionnaire, c: Comparison, t: Translator) -> str:
             + _summary(t, c.subquestion_mae, c.subquestion_bias, c.subquestion_spearman)
         )
         lines += [_row(t, d.id, d) for d in c.subquestions]
+        if c.findings_agree is not None:
+            lines.append(
+                t(
+                    "Same finding (strength, challenge, weakness) as the formal points on %(share)s of the sub-questions; opposite on %(opposite)s",
+                    share=t.percent(c.findings_agree),
+                    opposite=t.number(c.findings_opposite, 0),
+                )
+            )
         lines.append("")
     if c.not_compared:
         lines.append(t("Not compared (no answers): %(items)s", items=", ".join(c.not_compared)))

@@ -43,6 +43,10 @@ def test_roros_2017_fit_is_pinned(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(c["areas"]) == 8
     assert len(c["subquestions"]) == 36
     assert c["not_compared"] == []
+    # The findings a council reads: 24 of 36 sub-questions land in the same class as the formal
+    # points would; the misses are neighbours, never a strength called a weakness.
+    assert c["findings_agree"] >= 0.66
+    assert c["findings_opposite"] == 0
 
 
 def test_fit_holds_cross_validated() -> None:

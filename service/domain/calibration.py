@@ -20,7 +20,8 @@ from collections.abc import Sequence
 
 import msgspec
 
-from service.domain.questionnaire import Questionnaire
+from service.domain.findings import Finding, classify
+from service.domain.questionnaire import Questionnaire, Thresholds
 from service.domain.scoring import Score
 
 
@@ -66,7 +67,11 @@ class Comparison(msgspec.Struct, kw_only=True, frozen=True):
     subquestion_mae: float | None
     subquestion_bias: float | None
     subquestion_spearman: float | None
-    not_compared: list[str]  # figures the formal result has but the answers do not cover
+    # Share of compared sub-questions that land in the same finding (strength / challenge /
+    # weakness) as the formal points would, and how many land in the opposite one.
+    findings_agree: float | None = None
+    findings_opposite: int = 0
+    not_compared: list[str] = msgspec.field(default_factory=list)
 
 
 def check_official(q: Questionnaire, official: OfficialResult) -> list[OfficialProblem]:
@@ -141,6 +146,22 @@ def _summary(diffs: Sequence[Difference]) -> tuple[float | None, float | None, f
     return mae, bias, rho
 
 
+def _findings(diffs: Sequence[Difference], thresholds: Thresholds) -> tuple[float | None, int]:
+    if not diffs:
+        return None, 0
+    pairs = [
+        (
+            classify(d.predicted / d.max_points, thresholds),
+            classify(d.official / d.max_points, thresholds),
+        )
+        for d in diffs
+    ]
+    opposite = {Finding.STRENGTH, Finding.WEAKNESS}
+    same = sum(1 for ours, theirs in pairs if ours is theirs)
+    flipped = sum(1 for ours, theirs in pairs if ours is not theirs and {ours, theirs} == opposite)
+    return same / len(pairs), flipped
+
+
 def compare(q: Questionnaire, score: Score, official: OfficialResult) -> Comparison:
     """Compare ``score`` (of answers to ``q``) with a formal result, figure by figure.
 
@@ -200,6 +221,7 @@ def compare(q: Questionnaire, score: Score, official: OfficialResult) -> Compari
         not_compared.append("total")
     area_mae, area_bias, area_rho = _summary(areas)
     sq_mae, sq_bias, sq_rho = _summary(subquestions)
+    agree, flipped = _findings(subquestions, q.thresholds)
     return Comparison(
         questionnaire=q.id,
         total=total,
@@ -211,5 +233,7 @@ def compare(q: Questionnaire, score: Score, official: OfficialResult) -> Compari
         subquestion_mae=sq_mae,
         subquestion_bias=sq_bias,
         subquestion_spearman=sq_rho,
+        findings_agree=agree,
+        findings_opposite=flipped,
         not_compared=not_compared,
     )
