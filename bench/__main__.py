@@ -18,6 +18,7 @@ from bench import (
     concurrent,
     documents,
     durability,
+    fidelity,
     journey,
     quality,
     report_pages,
@@ -32,6 +33,7 @@ RESULTS = Path(__file__).resolve().parent / "results.json"
 BENCHMARKS: dict[str, Callable[[], list[Figure]]] = {
     "startup": startup.run,
     "quality": quality.run,
+    "fidelity": fidelity.run,
     "scoring": scoring.run,
     "documents": documents.run,
     "report": report_pages.run,
