@@ -19,6 +19,7 @@ DEMO_NAME = "Demo kommune"
 DEMO_EMAIL = "demo@kompass.example"
 DEMO_PASSWORD = "kompass-demo-2026"  # noqa: S105 - published demo credentials
 DEMO_RESPONDENT = "Demo-respondent"
+DEMO_ROLE = "unit_leader"
 # A municipality of the size the method's benchmarks describe: with 217 indicators, three
 # answers each from two roles, at most 40 per person, 19 people are what it takes.
 PER_ROLE = {
@@ -99,10 +100,19 @@ def _save_answers(
     catalog: Catalog,
     rnd: rounds.Round,
     answer_set_respondents: list[tuple[str, list[IndicatorAnswer]]],
+    *,
+    with_demo_link: bool,
 ) -> list[int]:
     """Invite the synthetic respondents, share the work, and save each one's answers to the
-    indicators assigned to them (as real respondents answer their share, not their role's all)."""
+    indicators assigned to them (as real respondents answer their share, not their role's all).
+
+    In an open round the demo's own unit leader is invited with them, so the link the demo
+    prints opens a share of unanswered cards (invited after everyone had answered, they would
+    find every indicator already covered and nothing assigned).
+    """
     ids = [respondents.invite(db, rnd.id, role)[0].id for role, _ in answer_set_respondents]
+    if with_demo_link:
+        respondents.invite(db, rnd.id, DEMO_ROLE, DEMO_RESPONDENT)
     use.rebalance(db, catalog, rnd)
     n = 0
     for rid, (_, given) in zip(ids, answer_set_respondents, strict=True):
@@ -155,7 +165,8 @@ def _round(
     )
     rnd = use.open_round(db, catalog, rnd, by=audit.OPERATOR)
     synthetic = synthetic_answers(q, profile, PER_ROLE, seed=seed)
-    ids = _save_answers(db, catalog, rnd, [(r.role, r.answers) for r in synthetic.respondents])
+    given = [(r.role, r.answers) for r in synthetic.respondents]
+    ids = _save_answers(db, catalog, rnd, given, with_demo_link=not close)
     if close:
         rnd = use.close_round(db, rnd, by=audit.OPERATOR)
     return rnd, ids
@@ -220,7 +231,7 @@ def create_demo(db: sqlite_utils.Database, catalog: Catalog, settings: Settings)
                 settings,
                 rnd,
                 by=audit.OPERATOR,
-                role="unit_leader",
+                role=DEMO_ROLE,
                 name=DEMO_RESPONDENT,
             ).token
         links.append((rnd.name, f"{settings.public_url}/r/{token}"))

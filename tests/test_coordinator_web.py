@@ -207,7 +207,8 @@ def test_demo_command_creates_data_once(
     assert "Demo data created" in first
     assert "demo@kompass.example" in first
     assert main(["demo"]) == 0
-    assert "already present" in capsys.readouterr().out
+    again = capsys.readouterr().out
+    assert "already present" in again
     db = open_database(tmp_path / "demo.db")
     rounds = db.execute("SELECT name, status, questionnaire_id FROM rounds ORDER BY id").fetchall()
     assert [tuple(r) for r in rounds] == [
@@ -217,9 +218,23 @@ def test_demo_command_creates_data_once(
     ]
     assert db.execute("SELECT count(*) FROM evidence WHERE state = 'accepted'").fetchone()[0] == 3
     assert db.execute("SELECT count(*) FROM answers").fetchone()[0] > 1000
-    links = re.findall(r"/r/(\S+)", first)
+    assert len(re.findall(r"/r/(\S+)", first)) == 2
+    links = re.findall(r"/r/(\S+)", again)  # a later run hands out fresh links
     assert len(links) == 2
     db.close()
+    # Each printed link opens a share of unanswered cards, not "nothing assigned to you".
+    settings = Settings(db=str(tmp_path / "demo.db"), data_dir=str(tmp_path / "data"))
+    with TestClient(app=create_app(settings)) as client:
+        for token in links:
+            welcome = client.get(f"/r/{token}/welcome?lang=en")
+            assert welcome.status_code == 200
+            assert "No questions are assigned to you yet" not in welcome.text
+            share = client.get(f"/api/v1/respond/{token}")
+            assert share.status_code == 200, share.text
+            progress = share.json()["progress"]
+            assigned = sum(area["total"] for area in progress)
+            assert 20 <= assigned <= 40, progress
+            assert sum(area["complete"] for area in progress) == 0, progress
 
 
 def test_admin_commands(
