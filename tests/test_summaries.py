@@ -435,3 +435,27 @@ def test_deleting_the_round_deletes_its_summaries(world_for: Any, tmp_path: Path
     finally:
         db.close()
     assert world.rows("SELECT count(*) FROM round_summaries") == [(0,)]
+
+
+@pytest.mark.parametrize("case", ["switched-off-meanwhile", "no-comments"])
+def test_the_button_says_why_when_nothing_could_be_written(world_for: Any, case: str) -> None:
+    world: World = world_for()
+    if case == "switched-off-meanwhile":  # the page still showed the button
+        world.api(f"/api/v1/rounds/{world.id}/assistant", {"llm_allowed": False}, "PUT")
+        expected = translator("en").gettext(summarising.NOT_ALLOWED)
+    else:
+        world.answer("chief_executive", "1.1.1", "")
+        world.answer("chief_executive", "1.1.2", "")
+        world.answer("chief_executive", "2.1.1", "")
+        world.answer("mayor", "1.1.1", "")
+        expected = translator("en").gettext("There are no comments to summarise yet.")
+    before = len(ChatServer.received)
+    done = world.client.post(
+        f"/rounds/{world.id}/summaries",
+        data={"lang": "en", "_csrf_token": world.csrf},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert f'<p class="notice" role="status">{expected}</p>' in world.page("en")
+    assert len(ChatServer.received) == before
+    assert world.rows("SELECT count(*) FROM round_summaries") == [(0,)]
