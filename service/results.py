@@ -11,8 +11,10 @@ from typing import TypeVar
 
 import sqlite_utils
 
+from service.assist.summaries import comment_digest, comments_by_subquestion
 from service.domain.answers import AnswerSet
 from service.domain.assessment import Assessment, assess
+from service.domain.assistant import SubquestionSummary, SummaryRequest
 from service.domain.benchmarks import EarlierRound
 from service.domain.questionnaire import Questionnaire
 from service.domain.scoring import Score, score
@@ -21,12 +23,14 @@ from service.i18n import Translator
 from service.questionnaires import Catalog
 from service.report.model import build
 from service.report.rows import ReportModel
-from service.storage import accounts, answers, evidence, respondents
+from service.report.summaries import summary_rows
+from service.storage import accounts, answers, evidence, respondents, round_summaries
 from service.storage.content import plans_digest, round_digest
 from service.storage.rounds import Round, RoundStatus, list_rounds
 
 V = TypeVar("V")
 CACHE_SIZE = 64
+SUMMARY_SENTENCES = 3  # representative sentences per sub-question in the extractive summary
 
 
 class _Cache:
@@ -141,8 +145,7 @@ def report_model(
     locale, so the report status poll does not rebuild the model.
     """
     # planning builds on this module (earlier scores), so it is imported here, not at the top.
-    from service import assisting, planning  # noqa: PLC0415
-    from service.assist.summaries import summaries  # noqa: PLC0415
+    from service import planning  # noqa: PLC0415
 
     q, answers_now, result = scored(db, catalog, rnd)
     key = (
@@ -175,8 +178,7 @@ def report_model(
                 round=shown.since,
             )
         municipality = accounts.get_municipality(db, rnd.municipality_id)
-        # Offline and extractive: representative sentences of the comments, quoted.
-        said = summaries(q, answers_now, t.locale, assisting.offline_assistant(catalog))
+        said = described(db, catalog, q, answers_now, rnd, t.locale)
         return build(
             q,
             result,
@@ -186,11 +188,54 @@ def report_model(
             municipality=municipality.name,
             round_name=rnd.name,
             plan=shown.areas,
-            summaries={sq: found.text for sq, found in said.items() if found.text},
+            summaries=summary_rows(q, answers_now, said, t),
             plan_note=notes[shown.source],
         )
 
     return MODELS.get(key, make)
+
+
+def described(
+    db: sqlite_utils.Database,
+    catalog: Catalog,
+    q: Questionnaire,
+    answers_now: AnswerSet,
+    rnd: Round,
+    lang: str,
+) -> dict[str, SubquestionSummary]:
+    """What respondents described, per sub-question with comments, as the report shows it.
+
+    A summary the language model wrote (``service.summarising``) is used while it was written
+    from exactly the current comments, in this language; otherwise the offline extractive one
+    (representative sentences, quoted). Nothing here calls the model: the report must not
+    depend on a remote service, and a new or changed comment falls back on its own.
+    """
+    from service import assisting  # noqa: PLC0415 - assisting builds on this module
+
+    stored = round_summaries.for_round(db, rnd.id, lang)
+    offline = assisting.offline_assistant(catalog)
+    out: dict[str, SubquestionSummary] = {}
+    for sq_id, comments in comments_by_subquestion(q, answers_now).items():
+        kept = stored.get(sq_id)
+        if kept is not None and kept.source_digest == comment_digest(comments):
+            out[sq_id] = SubquestionSummary(
+                subquestion=sq_id,
+                text=kept.text,
+                sources=comments,
+                comment_count=len(comments),
+                provider=kept.provider,
+            )
+        else:
+            out[sq_id] = offline.summarise(
+                SummaryRequest(
+                    questionnaire=q.id,
+                    subquestion=sq_id,
+                    lang=lang,
+                    comments=comments,
+                    max_sentences=SUMMARY_SENTENCES,
+                )
+            )
+    return out
 
 
 def report_dir(data_path: Path, rnd: Round) -> Path:

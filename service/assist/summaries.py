@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+
+import msgspec
+
 from service.domain.answers import AnswerSet
 from service.domain.assistant import Assistant, Comment, SubquestionSummary, SummaryRequest
 from service.domain.questionnaire import Questionnaire
@@ -39,3 +43,13 @@ def summaries(
         )
         for sq_id, comments in comments_by_subquestion(q, answers).items()
     }
+
+
+def comment_digest(comments: list[Comment]) -> str:
+    """A digest of exactly the comments a summary is written from (indicator and text).
+
+    Order-independent and blind to who wrote them, so it changes when a comment is added,
+    changed or removed, and nothing else; a stored summary whose digest differs is stale.
+    """
+    items = sorted((c.indicator, c.text.strip()) for c in comments if c.text.strip())
+    return hashlib.sha256(msgspec.json.encode(items)).hexdigest()[:32]

@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from service.cli.common import EXIT_BAD_INPUT, EXIT_OK, err
+import msgspec
+
+from service.cli.common import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS, err
 from service.settings import from_env
 
 
@@ -71,8 +73,51 @@ def cmd_assist_interpret(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+MAX_ID = 2**63 - 1  # SQLite's largest integer: beyond it a lookup would overflow, not miss
+
+
+def cmd_assist_summarise(args: argparse.Namespace) -> int:
+    """Have the language model summarise a round's comments, stored for its page and PDF.
+
+    The same use case as the results page's button and the API (audited as the operator).
+    Prints the outcome as one JSON object; exits 1 when the model failed for some
+    sub-question (they keep the built-in summary), 2 on a bad round, language or setting.
+    """
+    from service.errors import KompassError
+    from service.i18n import translator
+    from service.questionnaires import Catalog
+    from service.storage import audit
+    from service.storage.db import open_database
+    from service.storage.migrations import migrate
+    from service.storage.rounds import get_round_unscoped
+    from service.summarising import write_summaries
+
+    settings = from_env()
+    if not 1 <= args.round_id <= MAX_ID:
+        err(f"kompass: round {args.round_id}: a round id is a positive whole number")
+        return EXIT_BAD_INPUT
+    db = open_database(settings.db_path)
+    try:
+        migrate(db)
+        rnd = get_round_unscoped(db, args.round_id)
+        lang = args.lang or rnd.locale
+        done = write_summaries(
+            db, Catalog(settings.questionnaire_path), rnd, lang, settings, by=audit.OPERATOR
+        )
+    except KompassError as exc:
+        t = translator(args.lang or "en")
+        err(f"kompass: round {args.round_id}: {t(exc.message, **exc.params)}")
+        return EXIT_BAD_INPUT
+    finally:
+        db.close()
+    sys.stdout.write(msgspec.json.encode(done).decode() + "\n")
+    if done.notice:
+        err(f"kompass: {done.notice}")
+    return EXIT_PROBLEMS if done.fell_back else EXIT_OK
+
+
 def add_assist_parser(sub: Any) -> None:
-    """`kompass assist interpret QUESTIONNAIRE_ID [INDICATOR_ID TEXT | --batch FILE.jsonl]`."""
+    """`kompass assist interpret QUESTIONNAIRE_ID [INDICATOR_ID TEXT | --batch FILE.jsonl]`, `kompass assist summarise ROUND_ID [--lang nb|sv|en]`."""
     assist = sub.add_parser("assist", help="the assistant").add_subparsers(
         dest="assist_command", required=True
     )
@@ -90,3 +135,12 @@ def add_assist_parser(sub: Any) -> None:
         help='lines {"indicator": "1.1.1", "lang": "nb", "text": "…"}',
     )
     interpret.set_defaults(handler=cmd_assist_interpret)
+    summarise = assist.add_parser(
+        "summarise",
+        help="have the language model summarise a round's comments for its results and PDF",
+    )
+    summarise.add_argument("round_id", type=int, metavar="ROUND_ID")
+    summarise.add_argument(
+        "--lang", choices=["nb", "sv", "en"], default=None, help="default: the round's language"
+    )
+    summarise.set_defaults(handler=cmd_assist_summarise)

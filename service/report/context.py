@@ -9,6 +9,7 @@ from service.i18n import Translator
 from service.labels import reason
 from service.report.rows import (
     GapRow,
+    SummaryRow,
 )
 
 
@@ -25,7 +26,7 @@ class Ctx:
         # Area numbers as the questionnaire gives them; nothing assumes 1..n.
         self.area_numbers = [a.number for a in q.areas]
         # Sub-question id → a short narrative of the respondents' comments (may be empty).
-        self.summaries: dict[str, str] = {}
+        self.summaries: dict[str, SummaryRow] = {}
 
     def num(self, value: float | None) -> str:
         """A number, or "unknown"."""

@@ -34,6 +34,7 @@ from service.report.rows import (
     FocusRow,
     ReportModel,
     SubquestionRow,
+    SummaryRow,
 )
 
 TOP_GAPS = 20
@@ -136,6 +137,7 @@ def _subquestion_rows(ctx: Ctx, area: Area) -> list[SubquestionRow]:
     rows = []
     for sq in area.subquestions:
         r = by_id[sq.id]
+        said = ctx.summaries.get(sq.id) or SummaryRow(text="")
         rows.append(
             SubquestionRow(
                 id=sq.id,
@@ -146,7 +148,9 @@ def _subquestion_rows(ctx: Ctx, area: Area) -> list[SubquestionRow]:
                 finding=finding(t, r.finding),
                 finding_key=r.finding.value if r.finding else "unknown",
                 coverage=t("%(known)s of %(total)s", known=r.indicators_known, total=r.indicators),
-                summary=ctx.summaries.get(sq.id, ""),
+                summary=said.text,
+                summary_note=said.note,
+                summary_sources=said.sources,
             )
         )
     return rows
@@ -408,7 +412,7 @@ def build(
     today: dt.date | None = None,
     plan: list[AreaView] | None = None,
     plan_note: str = "",
-    summaries: dict[str, str] | None = None,
+    summaries: dict[str, SummaryRow] | None = None,
 ) -> ReportModel:
     """Localize an assessment for the results page and the PDF, one named step per part.
 

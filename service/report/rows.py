@@ -29,6 +29,11 @@ class SubquestionRow(msgspec.Struct, kw_only=True):
     coverage: str
     # What respondents described, summarised by the assistant (the comments kept beside it).
     summary: str = ""
+    # Who wrote the summary when a language model did ("… from 4 comments"); empty when it is
+    # the offline extractive one, which quotes the comments itself.
+    summary_note: str = ""
+    # The comments a language model's summary was written from, shown beside it on the page.
+    summary_sources: list[CommentRow] = msgspec.field(default_factory=list)
 
 
 class FindingItem(msgspec.Struct, kw_only=True):
@@ -57,6 +62,14 @@ class CommentRow(msgspec.Struct, kw_only=True):
     indicator: str
     role: str
     text: str
+
+
+class SummaryRow(msgspec.Struct, kw_only=True):
+    """A sub-question's summary as shown: its text, who wrote it, and its source comments."""
+
+    text: str
+    note: str = ""
+    sources: list[CommentRow] = msgspec.field(default_factory=list)
 
 
 class AreaSection(msgspec.Struct, kw_only=True):

@@ -40,6 +40,7 @@ class Action(StrEnum):
     EVIDENCE_REJECTED = "evidence_rejected"
     EVIDENCE_WITHDRAWN = "evidence_withdrawn"
     PLAN_EDITED = "plan_edited"
+    SUMMARIES_WRITTEN = "summaries_written"
     EXPORT_DOWNLOADED = "export_downloaded"
     AUDIT_EXPORTED = "audit_exported"
     PERSONAL_DATA_REMOVED = "personal_data_removed"

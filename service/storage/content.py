@@ -15,7 +15,7 @@ __all__ = ["open_round_ids", "plans_digest", "round_digest"]
 
 
 def round_digest(db: sqlite_utils.Database, round_id: int) -> str:
-    """A digest that changes whenever the round's answers, respondents, evidence or plan change."""
+    """A digest that changes whenever the round's answers, respondents, evidence, plan or stored summaries change."""
     digest = hashlib.sha256()
     queries: list[tuple[str, list[object]]] = [
         (
@@ -34,6 +34,12 @@ def round_digest(db: sqlite_utils.Database, round_id: int) -> str:
             [round_id],
         ),
         ("SELECT updated_at, body FROM plans WHERE round_id = ?", [round_id]),
+        # Summaries the language model wrote: the report shows them, so they key its caches.
+        (
+            "SELECT subquestion_id, lang, source_digest, written_at, text FROM round_summaries"
+            " WHERE round_id = ? ORDER BY subquestion_id, lang",
+            [round_id],
+        ),
     ]
     for sql, params in queries:
         for row in db.execute(sql, params).fetchall():

@@ -400,6 +400,33 @@ def m0030_plans(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0031_round_summaries")
+def m0031_round_summaries(db: sqlite_utils.Database) -> None:
+    """Summaries the language model wrote per round, sub-question and language.
+
+    Stored rather than asked for while rendering, so a report never depends on a remote
+    service being up; ``source_digest`` names the exact comments each was written from, so a
+    new or changed comment makes it stale and the extractive summary is shown again.
+    """
+    db.execute(
+        """
+        CREATE TABLE round_summaries (
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            subquestion_id TEXT NOT NULL,
+            lang TEXT NOT NULL CHECK (lang IN ('nb', 'sv', 'en')),
+            text TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            model TEXT NOT NULL DEFAULT '',
+            source_digest TEXT NOT NULL,
+            comment_count INTEGER NOT NULL,
+            written_at TEXT NOT NULL,
+            written_by INTEGER,
+            PRIMARY KEY (round_id, subquestion_id, lang)
+        )
+        """
+    )
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations not yet applied to ``db``."""
     return [m.name for m in migrations.pending(db)]

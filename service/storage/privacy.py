@@ -111,6 +111,8 @@ def delete_round(
             [round_id, *ids],
         )
         db.execute("DELETE FROM round_assistant WHERE round_id = ?", [round_id])
+        # Summaries the language model wrote from the round's comments.
+        db.execute("DELETE FROM round_summaries WHERE round_id = ?", [round_id])
         n_evidence = db.execute(
             f"DELETE FROM evidence WHERE round_id = ? OR respondent_id IN ({marks})",  # noqa: S608
             [round_id, *ids],

@@ -40,6 +40,7 @@ from service.web import (
     privacy,
     respond,
     results,
+    summaries,
     withdraw,
 )
 from service.web.deps import DEPENDENCIES
@@ -88,6 +89,8 @@ def route_handlers() -> list[ControllerRouterHandler]:
         assist.AssistPages,
         assist.AssistApi,
         assist.AssistCoordinatorApi,
+        summaries.SummaryPages,
+        summaries.SummaryApi,
         create_static_files_router(path="/static", directories=[STATIC_DIR]),
     ]
 

@@ -37,6 +37,7 @@ ACTION_LABELS = {
     audit.Action.EVIDENCE_REJECTED: N_("Evidence rejected"),
     audit.Action.EVIDENCE_WITHDRAWN: N_("Evidence withdrawn"),
     audit.Action.PLAN_EDITED: N_("Improvement plan edited"),
+    audit.Action.SUMMARIES_WRITTEN: N_("Summaries written by the language model"),
     audit.Action.EXPORT_DOWNLOADED: N_("Export downloaded"),
     audit.Action.AUDIT_EXPORTED: N_("Audit trail exported"),
     audit.Action.PERSONAL_DATA_REMOVED: N_("Personal data removed"),

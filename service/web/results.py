@@ -19,6 +19,7 @@ from service.errors import KompassError, NotFound
 from service.i18n import N_, SUPPORTED, translator
 from service.report import exports, pdf
 from service.storage import audit, evidence, respondents, rounds
+from service.web import summaries
 from service.web.api_records import evidence_out
 from service.web.auth import SignedIn, current_coordinator, round_of
 from service.web.context import render, request_translator
@@ -91,6 +92,7 @@ class ResultPages(Controller):
         request: Request[Any, Any, Any],
         store: StoreDep,
         catalog: CatalogDep,
+        settings: SettingsDep,
         coordinator: SignedIn,
         round_id: FromPath[int],
     ) -> Template:
@@ -112,6 +114,7 @@ class ResultPages(Controller):
             coordinator=coordinator,
             others=others,
             csv_tables=[(name, t(title)) for name, title in CSV_TABLES],
+            **summaries.results_context(request, store.db(), settings, rnd, t),
         )
 
     def _plan_page(

@@ -1,0 +1,461 @@
+"""Summaries by the language model: written on request, stored, shown while their comments hold.
+
+Against the real local chat-completions server of ``test_assistant_llm`` and a real app over a
+temporary SQLite file: the API, the results page's button and ``kompass assist summarise``
+write them (one use case); the results page and the PDF show the model's text with its label
+(and, on the page, the comments it came from); a failing model stores nothing and the
+extractive summary stays; a new comment makes a stored summary stale; a round that switched
+the model off, or a service without one, is refused with 409 in the coordinator's language.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+from pypdf import PdfReader
+
+from service import summarising
+from service.cli import main
+from service.i18n import translator
+from service.settings import Settings
+from service.storage import privacy
+from service.storage.db import open_database
+
+from .conftest import free_port
+from .test_assist_web import Round
+from .test_assistant_llm import ChatServer, QuietServer
+from .test_coordinator_web import make_client, sign_in
+from .test_report import wait_for_report
+
+# What the test server answers to every "Summarise" request.
+SUMMARY = "De fleste beskriver en vedtatt strategi som følges opp."
+COMMENTS = {  # (role, indicator) → comment; sub-question 1.1 gets three, 2.1 one
+    ("chief_executive", "1.1.1"): "Strategien er vedtatt av kommunestyret. Den følges opp årlig.",
+    ("chief_executive", "1.1.2"): "Vi har en plan for opplæring av alle ledere i kommunen.",
+    ("mayor", "1.1.1"): "Kommunestyret får en rapport om strategien hvert år i desember.",
+    ("chief_executive", "2.1.1"): "Brukerundersøkelser gjøres hvert annet år i alle tjenester.",
+}
+LABEL = (
+    "Written by a language model from %(num)s comment.",
+    "Written by a language model from %(num)s comments.",
+)
+REPRESENTATIVE = ("%(num)s comment. Representative:", "%(num)s comments. Representative:")
+
+
+@pytest.fixture(scope="module")
+def chat() -> Iterator[str]:
+    """The chat-completions test server of test_assistant_llm, on loopback."""
+    httpd = QuietServer(("127.0.0.1", free_port()), ChatServer)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(timeout=5)
+
+
+def llm_settings(tmp_path: Path, example_dir: Path, chat: str, model: str = "valid") -> Settings:
+    return Settings(
+        db=str(tmp_path / "k.db"),
+        data_dir=str(tmp_path / "data"),
+        questionnaires=str(example_dir),
+        llm_url=chat if model else "",
+        llm_model=model,
+        llm_timeout=5.0,
+    )
+
+
+class World(Round):
+    """An open round with two respondents who commented on four indicators."""
+
+    def __init__(self, client: TestClient[Litestar], db_path: Path) -> None:
+        super().__init__(client, db_path)
+        self.tokens = {
+            "chief_executive": self.token,
+            "mayor": self.invite("mayor")[1],
+            "unit_leader": self.invite("unit_leader")[1],
+        }
+        for (role, indicator), comment in COMMENTS.items():
+            self.answer(role, indicator, comment)
+
+    def answer(self, role: str, indicator: str, comment: str) -> None:
+        response = self.client.put(
+            f"/api/v1/respond/{self.tokens[role]}/indicators/{indicator}",
+            json={
+                "levels": {"system": 0},  # follow-ups do not apply: one level is enough
+                "comment": comment,
+            },
+        )
+        assert response.status_code == 200, response.text
+
+    def summarise(self, lang: str = "nb", **headers: str) -> Any:
+        return self.client.post(
+            f"/api/v1/rounds/{self.id}/summaries",
+            json={"lang": lang},
+            headers={"X-CSRFToken": self.csrf, **headers},
+        )
+
+    def page(self, lang: str = "nb") -> str:
+        response = self.client.get(f"/rounds/{self.id}/results?lang={lang}")
+        assert response.status_code == 200, response.text
+        return html.unescape(response.text)
+
+
+@pytest.fixture
+def world_for(tmp_path: Path, example_dir: Path, chat: str) -> Iterator[Any]:
+    """``world_for(model)``: a signed-in coordinator's round on a service using ``model``."""
+    clients: list[TestClient[Litestar]] = []
+
+    def make(model: str = "valid") -> World:
+        settings = llm_settings(tmp_path, example_dir, chat, model)
+        app, _, _ = make_client(settings)
+        client = TestClient(app=app)
+        client.__enter__()
+        clients.append(client)
+        return World(client, settings.db_path)
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+def label(lang: str, n: int) -> str:
+    return translator(lang).ngettext(*LABEL, n)
+
+
+def text_of_pdf(data: bytes) -> str:
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+
+
+@pytest.mark.parametrize("lang", ["nb", "sv", "en"])
+def test_written_summaries_are_stored_audited_and_shown_with_their_sources(
+    world_for: Any, lang: str
+) -> None:
+    world: World = world_for()
+    before = len(ChatServer.received)
+    response = world.summarise(lang)
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "round_id": world.id,
+        "lang": lang,
+        "subquestions": 2,
+        "written": 2,
+        "unchanged": 0,
+        "fell_back": 0,
+        "notice": "",
+    }
+    sent = ChatServer.received[before:]
+    assert len(sent) == 2
+    asked = [m["messages"][1]["content"] for m in sent]
+    assert all(c in asked[0] for (_, ind), c in COMMENTS.items() if ind.startswith("1.1"))
+    assert COMMENTS[("chief_executive", "2.1.1")] in asked[1]
+    coordinator = world.rows("SELECT id FROM coordinators WHERE email = 'k@fjellbygd.no'")[0][0]
+    assert world.rows(
+        "SELECT subquestion_id, lang, text, provider, model, comment_count, written_by"
+        " FROM round_summaries WHERE round_id = ? ORDER BY subquestion_id",
+        world.id,
+    ) == [
+        ("1.1", lang, SUMMARY, "llm", "valid", 3, coordinator),
+        ("2.1", lang, SUMMARY, "llm", "valid", 1, coordinator),
+    ]
+    trail = world.rows(
+        "SELECT actor, target, details FROM audit_log WHERE action = 'summaries_written'"
+    )
+    assert [(a, t, json.loads(d)) for a, t, d in trail] == [
+        (
+            f"coordinator:{coordinator}",
+            f"summaries:{world.id}",
+            {"lang": lang, "written": 2, "unchanged": 0, "fell_back": 0},
+        )
+    ]
+
+    page = world.page(lang)
+    assert page.count(SUMMARY) == 2
+    assert label(lang, 3) in page
+    assert label(lang, 1) in page
+    # The sources are kept beside the model's text: every comment, quoted, with its role.
+    for comment in COMMENTS.values():
+        assert f"<q>{comment}</q>" in page
+    # Another language has no stored summaries: the extractive ones are shown there.
+    other = "en" if lang != "en" else "nb"
+    elsewhere = world.page(other)
+    assert SUMMARY not in elsewhere
+    assert translator(other).ngettext(*REPRESENTATIVE, 3) in elsewhere
+
+    # Asking again sends nothing: both summaries were written from exactly these comments.
+    again = world.summarise(lang).json()
+    assert (again["written"], again["unchanged"], again["fell_back"]) == (0, 2, 0)
+    assert len(ChatServer.received) == before + 2
+
+
+def test_the_pdf_shows_the_models_summary_and_label_once_written(world_for: Any) -> None:
+    world: World = world_for()
+    url = f"/rounds/{world.id}/report?lang=nb"
+    location, _ = wait_for_report(world.client, url)
+    extractive = text_of_pdf(world.client.get(location).content)
+    assert SUMMARY not in extractive
+    assert translator("nb").ngettext(*REPRESENTATIVE, 3) in extractive
+
+    assert world.summarise("nb").json()["written"] == 2
+    new_location, _ = wait_for_report(world.client, url)
+    assert new_location != location  # stored summaries are part of the report's content
+    written = text_of_pdf(world.client.get(new_location).content)
+    assert written.count(SUMMARY) == 2
+    assert label("nb", 3) in written
+    assert label("nb", 1) in written
+    # The source comments stay beside it, in the comments appendix.
+    assert all(" ".join(c.split()) in written for c in COMMENTS.values())
+
+
+@pytest.mark.parametrize("model", ["fail", "invalid-json"])
+def test_a_failing_model_stores_nothing_and_the_extractive_summary_stays(
+    world_for: Any, model: str
+) -> None:
+    world: World = world_for(model)
+    before = len(ChatServer.received)
+    response = world.summarise("nb")
+    assert response.status_code == 200, response.text
+    got = response.json()
+    assert (got["written"], got["unchanged"], got["fell_back"]) == (0, 0, 2)
+    why = (
+        "it could not be reached or returned an error"
+        if model == "fail"
+        else "its reply was not usable"
+    )
+    t = translator("nb")
+    assert got["notice"] == t(
+        "The language model could not be used (%(why)s), so the built-in assistant answered.",
+        why=t(why),
+    )
+    # After the first failure the model is not asked again in the same request.
+    assert len(ChatServer.received) == before + 1
+    assert world.rows("SELECT count(*) FROM round_summaries") == [(0,)]
+    page = world.page("nb")
+    assert SUMMARY not in page
+    assert label("nb", 3) not in page
+    assert t.ngettext(*REPRESENTATIVE, 3) in page
+    assert t.ngettext(*REPRESENTATIVE, 1) in page
+
+
+def test_a_new_or_changed_comment_makes_a_stored_summary_stale(world_for: Any) -> None:
+    world: World = world_for()
+    assert world.summarise("nb").json()["written"] == 2
+    t = translator("nb")
+    assert label("nb", 3) in world.page("nb")
+
+    world.answer("unit_leader", "1.1.2", "Ledere får opplæring, men ikke alle har fått den ennå.")
+    page = world.page("nb")
+    # 1.1 now has four comments: its stored summary was written from three, so it is stale.
+    assert page.count(SUMMARY) == 1
+    assert label("nb", 3) not in page
+    assert t.ngettext(*REPRESENTATIVE, 4) in page
+    assert label("nb", 1) in page  # 2.1 did not change
+
+    # A changed comment (same count) is stale too.
+    again = world.summarise("nb").json()
+    assert (again["written"], again["unchanged"]) == (1, 1)
+    assert label("nb", 4) in world.page("nb")
+    world.answer("chief_executive", "2.1.1", "Brukerundersøkelser gjøres bare i helse og omsorg.")
+    page = world.page("nb")
+    assert page.count(SUMMARY) == 1
+    assert label("nb", 1) not in page
+
+
+@pytest.mark.parametrize("lang", ["nb", "sv", "en"])
+@pytest.mark.parametrize("why", ["not-configured", "switched-off"])
+def test_without_a_model_or_with_the_round_switched_off_it_is_refused(
+    world_for: Any, lang: str, why: str
+) -> None:
+    world: World = world_for("" if why == "not-configured" else "valid")
+    if why == "switched-off":
+        switched = world.api(f"/api/v1/rounds/{world.id}/assistant", {"llm_allowed": False}, "PUT")
+        assert switched.status_code == 200, switched.text
+    before = len(ChatServer.received)
+    response = world.summarise(lang, **{"Accept-Language": lang})
+    assert response.status_code == 409
+    message = summarising.NO_MODEL if why == "not-configured" else summarising.NOT_ALLOWED
+    assert response.json()["message"] == translator(lang).gettext(message)
+    assert len(ChatServer.received) == before
+    assert world.rows("SELECT count(*) FROM round_summaries") == [(0,)]
+    assert f'action="/rounds/{world.id}/summaries"' not in world.page(lang)
+
+
+def test_the_results_page_button_writes_them_and_says_what_happened(world_for: Any) -> None:
+    world: World = world_for()
+    page = world.page("sv")
+    assert f'action="/rounds/{world.id}/summaries"' in page
+    assert '<input type="hidden" name="lang" value="sv">' in page
+    # A form without the CSRF token changes nothing.
+    refused = world.client.post(f"/rounds/{world.id}/summaries", data={"lang": "sv"})
+    assert refused.status_code == 403
+    assert world.rows("SELECT count(*) FROM round_summaries") == [(0,)]
+
+    done = world.client.post(
+        f"/rounds/{world.id}/summaries",
+        data={"lang": "sv", "_csrf_token": world.csrf},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/rounds/{world.id}/results#areas-h"
+    shown = world.page("sv")
+    t = translator("sv")
+    assert (
+        t.ngettext(
+            "The language model wrote %(num)s summary.",
+            "The language model wrote %(num)s summaries.",
+            2,
+        )
+        in shown
+    )
+    assert shown.count(SUMMARY) == 2
+    assert label("sv", 3) in shown
+    assert t.ngettext(
+        "The language model wrote %(num)s summary.",
+        "The language model wrote %(num)s summaries.",
+        2,
+    ) not in world.page("sv")  # shown once
+    assert world.rows("SELECT lang FROM round_summaries") == [("sv",), ("sv",)]
+
+
+def test_another_municipality_and_a_missing_token_are_the_usual_refusals(
+    world_for: Any,
+) -> None:
+    world: World = world_for()
+    assert world.client.post(f"/api/v1/rounds/{world.id}/summaries", json={}).status_code == 403
+    assert (
+        world.client.post(
+            f"/api/v1/rounds/{world.id}/summaries",
+            json={"lang": "de"},
+            headers={"X-CSRFToken": world.csrf},
+        ).status_code
+        == 400
+    )
+    # The same browser signed in as another municipality's coordinator.
+    csrf = sign_in(world.client, "k@dalbygd.no")
+    response = world.client.post(
+        f"/api/v1/rounds/{world.id}/summaries", json={}, headers={"X-CSRFToken": csrf}
+    )
+    assert response.status_code == 404
+    assert world.rows("SELECT count(*) FROM round_summaries") == [(0,)]
+
+
+def run(argv: list[str]) -> int:
+    """The command's exit status, whether it returns it or argparse exits with it."""
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+
+
+def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> None:
+    monkeypatch.setenv("KOMPASS_DB", settings.db)
+    monkeypatch.setenv("KOMPASS_DATA_DIR", settings.data_dir)
+    monkeypatch.setenv("KOMPASS_QUESTIONNAIRES", settings.questionnaires)
+    monkeypatch.setenv("KOMPASS_LLM_URL", settings.llm_url)
+    monkeypatch.setenv("KOMPASS_LLM_MODEL", settings.llm_model)
+
+
+def test_the_command_line_writes_them_like_the_page(
+    world_for: Any,
+    tmp_path: Path,
+    example_dir: Path,
+    chat: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    world: World = world_for()
+    cli_env(monkeypatch, llm_settings(tmp_path, example_dir, chat))
+    assert run(["assist", "summarise", str(world.id), "--lang", "nb"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["round_id"], out["written"], out["fell_back"]) == (world.id, 2, 0)
+    assert world.rows("SELECT written_by FROM round_summaries") == [(None,), (None,)]
+    assert world.rows("SELECT actor FROM audit_log WHERE action = 'summaries_written'") == [
+        ("operator",)
+    ]
+    assert label("nb", 3) in world.page("nb")
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["999"], "round 999: No such assessment round."),
+        (["0"], "round 0: a round id is a positive whole number"),
+        (["abc"], "invalid int value: 'abc'"),
+        (["1", "--lang", "de"], "invalid choice: 'de'"),
+    ],
+    ids=["unknown", "zero", "not-a-number", "language"],
+)
+def test_the_command_line_refuses_a_bad_round_or_language_with_exit_2(
+    world_for: Any,
+    tmp_path: Path,
+    example_dir: Path,
+    chat: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    says: str,
+) -> None:
+    world_for()
+    cli_env(monkeypatch, llm_settings(tmp_path, example_dir, chat))
+    assert run(["assist", "summarise", *args]) == 2
+    captured = capsys.readouterr()
+    assert says in captured.err
+    assert captured.out == ""
+
+
+def test_the_command_line_without_a_model_exits_2(
+    world_for: Any,
+    tmp_path: Path,
+    example_dir: Path,
+    chat: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    world: World = world_for("")
+    cli_env(monkeypatch, llm_settings(tmp_path, example_dir, chat, ""))
+    assert run(["assist", "summarise", str(world.id)]) == 2
+    assert translator("en").gettext(summarising.NO_MODEL) in capsys.readouterr().err
+
+
+def test_deleting_the_round_deletes_its_summaries(world_for: Any, tmp_path: Path) -> None:
+    world: World = world_for()
+    assert world.summarise("nb").json()["written"] == 2
+    db = open_database(world.db_path)
+    try:
+        privacy.delete_round(db, world.id, tmp_path / "data", by="operator")
+    finally:
+        db.close()
+    assert world.rows("SELECT count(*) FROM round_summaries") == [(0,)]
+
+
+@pytest.mark.parametrize("case", ["switched-off-meanwhile", "no-comments"])
+def test_the_button_says_why_when_nothing_could_be_written(world_for: Any, case: str) -> None:
+    world: World = world_for()
+    if case == "switched-off-meanwhile":  # the page still showed the button
+        world.api(f"/api/v1/rounds/{world.id}/assistant", {"llm_allowed": False}, "PUT")
+        expected = translator("en").gettext(summarising.NOT_ALLOWED)
+    else:
+        world.answer("chief_executive", "1.1.1", "")
+        world.answer("chief_executive", "1.1.2", "")
+        world.answer("chief_executive", "2.1.1", "")
+        world.answer("mayor", "1.1.1", "")
+        expected = translator("en").gettext("There are no comments to summarise yet.")
+    before = len(ChatServer.received)
+    done = world.client.post(
+        f"/rounds/{world.id}/summaries",
+        data={"lang": "en", "_csrf_token": world.csrf},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert f'<p class="notice" role="status">{expected}</p>' in world.page("en")
+    assert len(ChatServer.received) == before
+    assert world.rows("SELECT count(*) FROM round_summaries") == [(0,)]
