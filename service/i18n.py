@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -65,12 +66,25 @@ def parse_accept_language(header: str | None) -> list[str]:
     return seen
 
 
-def negotiate(choice: str | None, accept_language: str | None, default: str) -> str:
-    """The user's explicit choice, else the browser's preference, else ``default``."""
+def negotiate(
+    choice: str | None,
+    accept_language: str | None,
+    default: str,
+    within: Sequence[str] | None = None,
+) -> str:
+    """The user's explicit choice, else the browser's preference, else ``default``.
+
+    ``within`` limits the browser's preference to the languages a page's content exists in
+    (a questionnaire's), so a Norwegian browser opening a Swedish questionnaire gets Swedish
+    throughout rather than Norwegian buttons around Swedish questions. An explicit choice
+    (the language switch) is always honoured.
+    """
     chosen = supported(choice)
     if chosen:
         return chosen
-    preferred = parse_accept_language(accept_language)
+    preferred = [
+        p for p in parse_accept_language(accept_language) if within is None or p in within
+    ]
     if preferred:
         return preferred[0]
     return supported(default) or FALLBACK

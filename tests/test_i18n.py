@@ -37,6 +37,21 @@ def test_negotiate(choice: str | None, header: str | None, default: str, expecte
     assert negotiate(choice, header, default) == expected
 
 
+@pytest.mark.parametrize(
+    ("choice", "header", "expected"),
+    [
+        (None, "nb-NO,nb;q=0.9", "sv"),  # a Swedish questionnaire has no Bokmål: its own language
+        (None, "nb-NO,en;q=0.5", "en"),  # the browser's next language the content has
+        (None, "sv-SE", "sv"),
+        ("nb", "sv-SE", "nb"),  # the language switch is always honoured
+    ],
+)
+def test_negotiate_within_the_contents_languages(
+    choice: str | None, header: str | None, expected: str
+) -> None:
+    assert negotiate(choice, header, "sv", within=["sv", "en"]) == expected
+
+
 def test_parse_accept_language_drops_duplicates() -> None:
     assert parse_accept_language("nb-NO,no;q=0.9,nn;q=0.8,en") == ["nb", "en"]
 
