@@ -82,9 +82,7 @@ def negotiate(
     chosen = supported(choice)
     if chosen:
         return chosen
-    preferred = [
-        p for p in parse_accept_language(accept_language) if within is None or p in within
-    ]
+    preferred = [p for p in parse_accept_language(accept_language) if within is None or p in within]
     if preferred:
         return preferred[0]
     return supported(default) or FALLBACK
