@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from playwright.sync_api import Browser
 from pypdf import PdfReader
 
 from service import summarising
@@ -33,11 +34,14 @@ from service.settings import Settings
 from service.storage import privacy
 from service.storage.db import open_database
 
-from .conftest import free_port
+from .conftest import Server, free_port
 from .test_assist_web import Round
 from .test_assistant_llm import ChatServer, QuietServer
-from .test_coordinator_web import make_client, sign_in
+from .test_browser import browser, check
+from .test_coordinator_web import PASSWORD, make_client, sign_in
 from .test_report import wait_for_report
+
+__all__ = ["browser"]  # the module-scoped Chromium fixture of test_browser
 
 # What the test server answers to every "Summarise" request.
 SUMMARY = "De fleste beskriver en vedtatt strategi som følges opp."
@@ -601,3 +605,46 @@ def test_openapi_documents_the_job_and_its_status(world_for: Any) -> None:
     assert status["properties"]["state"]["enum"] == ["idle", "running", "done", "failed"]
     assert {"done", "total", "result", "message"} <= set(status["properties"])
     assert any(k.endswith("SummariesWritten") for k in schemas)
+
+
+def test_in_a_browser_the_page_follows_the_job_then_shows_what_happened(
+    world_for: Any, browser: Browser, tmp_path: Path, example_dir: Path, chat: str
+) -> None:
+    world: World = world_for("slow")
+    world.stop()  # the round is made; a real server takes over the same database
+    env = {
+        "KOMPASS_DB": str(tmp_path / "k.db"),
+        "KOMPASS_DATA_DIR": str(tmp_path / "data"),
+        "KOMPASS_QUESTIONNAIRES": str(example_dir),
+        "KOMPASS_LLM_URL": chat,
+        "KOMPASS_LLM_MODEL": "slow",
+        "KOMPASS_LLM_TIMEOUT": "5",
+        "KOMPASS_PRERENDER_QUIET_S": "0",
+    }
+    srv = Server(env, free_port())
+    try:
+        context = browser.new_context(locale="en-GB")
+        page = context.new_page()
+        page.goto(f"{srv.url}/login")
+        page.fill("input[name=email]", "k@fjellbygd.no")
+        page.fill("input[name=password]", PASSWORD)
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        page.goto(f"{srv.url}/rounds/{world.id}/results?lang=en")
+        with page.expect_navigation():
+            page.click("form.summaries-form button[type=submit]")
+        assert page.locator("#summaries-status").count() == 1
+        assert page.locator("form.summaries-form").count() == 0
+        check(page, "summaries-running")  # axe: no meta refresh, the status is announced
+        # The script updates the line as the job goes on, without reloading the page...
+        progress = translator("en")(PROGRESS, done=1, total=2)
+        page.wait_for_selector(f"#summaries-status p:has-text('{progress}')", timeout=15_000)
+        # ...and reloads it once the job is over, which then says what was written.
+        wrote = translator("en").ngettext(*WROTE, 2)
+        page.wait_for_selector(f"p.notice:has-text('{wrote}')", timeout=20_000)
+        assert page.locator("#summaries-status").count() == 0
+        assert page.locator("form.summaries-form").count() == 1
+        assert page.locator(f"text={SUMMARY}").count() == 2
+        context.close()
+    finally:
+        srv.stop()
