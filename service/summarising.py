@@ -11,6 +11,8 @@ extractive summary is shown, so a new or changed comment can never hide behind a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import msgspec
 import sqlite_utils
 
@@ -21,6 +23,7 @@ from service.domain.assistant import Assistant, Comment, SubquestionSummary, Sum
 from service.domain.errors import Conflict, InvalidInput
 from service.domain.messages import N_
 from service.domain.rounds import Round
+from service.i18n import translator
 from service.questionnaires import Catalog
 from service.settings import Settings
 from service.storage import audit, round_assistant, round_summaries
@@ -34,6 +37,20 @@ NO_MODEL = N_(
 )
 NOT_ALLOWED = N_("The language model is switched off for this round.")
 UNKNOWN_LANGUAGE = N_("Choose the language of the summaries: nb, sv or en.")
+STOPPED = N_(
+    "Writing the summaries stopped because the service was shut down; ask again for the rest."
+)
+
+Progress = Callable[[int, int], None]
+"""Told ``(done, total)`` sub-questions with comments: once before the first, then after each."""
+
+
+class Interrupted(Exception):
+    """Raised by a ``Progress`` callback to stop early (the service is shutting down).
+
+    What the model wrote until then is stored; the remaining sub-questions count as
+    ``fell_back`` and ``notice`` says why.
+    """
 
 
 class SummariesWritten(msgspec.Struct, frozen=True, kw_only=True):
@@ -58,6 +75,14 @@ def can_write(db: sqlite_utils.Database, settings: Settings, rnd: Round) -> bool
     return configured(settings) and round_assistant.llm_allowed(db, rnd.id)
 
 
+def ensure_allowed(db: sqlite_utils.Database, settings: Settings, rnd: Round) -> None:
+    """Refuse (409, ``Conflict``) when no model is configured or the round switched it off."""
+    if not configured(settings):
+        raise Conflict(NO_MODEL)
+    if not round_assistant.llm_allowed(db, rnd.id):
+        raise Conflict(NOT_ALLOWED)
+
+
 def write_summaries(
     db: sqlite_utils.Database,
     catalog: Catalog,
@@ -66,6 +91,7 @@ def write_summaries(
     settings: Settings,
     *,
     by: Actor,
+    progress: Progress | None = None,
 ) -> SummariesWritten:
     """Ask the language model for a summary of each sub-question's comments and store them.
 
@@ -74,12 +100,10 @@ def write_summaries(
     sub-question whose stored summary was written from exactly the current comments is not
     asked again. Once the model fails, it is not asked for the rest (each failure may be a
     whole timeout); those keep the extractive summary and ``notice`` says why. Audited as
-    ``summaries_written``.
+    ``summaries_written``. ``progress`` (the web layer's background job) is told how far it
+    got; it may raise ``Interrupted`` to stop early, and what was written is still stored.
     """
-    if not configured(settings):
-        raise Conflict(NO_MODEL)
-    if not round_assistant.llm_allowed(db, rnd.id):
-        raise Conflict(NOT_ALLOWED)
+    ensure_allowed(db, settings, rnd)
     if lang not in LANGS:
         raise InvalidInput(UNKNOWN_LANGUAGE)
     q, answers_now, _ = results.scored(db, catalog, rnd)
@@ -88,30 +112,35 @@ def write_summaries(
     new: list[round_summaries.NewSummary] = []
     unchanged = fell_back = 0
     notice = ""
+    tell = progress or _quiet
+    stopped = _told(tell, 0, len(grouped))
     with assisting.assistant_for(db, catalog, settings, rnd) as assistant:
-        for sq_id, comments in grouped.items():
+        for asked, (sq_id, comments) in enumerate(grouped.items(), start=1):
             digest = comment_digest(comments)
             if sq_id in stored and stored[sq_id].source_digest == digest:
                 unchanged += 1
-                continue
-            if notice:
+            elif notice or stopped:
                 fell_back += 1
-                continue
-            written = _ask(assistant, q.id, sq_id, lang, comments)
-            if written.provider == "offline" or not written.text.strip():
-                fell_back += 1
-                notice = written.notice or notice
-                continue
-            new.append(
-                round_summaries.NewSummary(
-                    subquestion=sq_id,
-                    text=written.text.strip(),
-                    provider=written.provider,
-                    model=settings.llm_model,
-                    source_digest=digest,
-                    comment_count=len(comments),
-                )
-            )
+            else:
+                written = _ask(assistant, q.id, sq_id, lang, comments)
+                if written.provider == "offline" or not written.text.strip():
+                    fell_back += 1
+                    notice = written.notice or notice
+                else:
+                    new.append(
+                        round_summaries.NewSummary(
+                            subquestion=sq_id,
+                            text=written.text.strip(),
+                            provider=written.provider,
+                            model=settings.llm_model,
+                            source_digest=digest,
+                            comment_count=len(comments),
+                        )
+                    )
+            if not stopped and _told(tell, asked, len(grouped)):
+                stopped = True
+    if stopped and fell_back and not notice:
+        notice = translator(lang).gettext(STOPPED)
     round_summaries.save(db, rnd.id, lang, new, by.id if isinstance(by, Coordinator) else None)
     done = SummariesWritten(
         round_id=rnd.id,
@@ -124,6 +153,19 @@ def write_summaries(
     )
     _audit(db, rnd, by, done)
     return done
+
+
+def _quiet(done: int, total: int) -> None:
+    """No one is listening for progress (the command line)."""
+
+
+def _told(progress: Progress, done: int, total: int) -> bool:
+    """Tell ``progress`` how far it got; whether it asked to stop."""
+    try:
+        progress(done, total)
+    except Interrupted:
+        return True
+    return False
 
 
 def _ask(

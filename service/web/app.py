@@ -109,6 +109,7 @@ def create_app(settings: Settings) -> Litestar:
     catalog = Catalog(settings.questionnaire_path)
     renderer = ReportRenderer()
     prerender = Prerenderer(store, catalog, settings, renderer)
+    summary_jobs = summaries.SummaryJobs(store, catalog, settings)
 
     return Litestar(
         route_handlers=route_handlers(),
@@ -118,6 +119,7 @@ def create_app(settings: Settings) -> Litestar:
                 "store": store,
                 "catalog": catalog,
                 "renderer": renderer,
+                "summary_jobs": summary_jobs,
                 "throttle": Throttle(),
             }
         ),
@@ -152,7 +154,7 @@ def create_app(settings: Settings) -> Litestar:
         before_send=[security_headers(settings.public_url)],
         before_request=limits.refuse_huge_ids,
         on_startup=[prerender.start],
-        on_shutdown=[prerender.stop, renderer.shutdown, store.close],
+        on_shutdown=[prerender.stop, summary_jobs.shutdown, renderer.shutdown, store.close],
         # Our root handler (text or JSON lines, see service/logs.py) formats Litestar's logs too.
         logging_config=LoggingConfig(
             configure_root_logger=False,

@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
-from threading import Lock
-from typing import Any
+from service.web.jobs import Worker
 
 
-class ReportRenderer:
-    """Renders PDFs one at a time on a worker thread; remembers which are being made."""
+class ReportRenderer(Worker):
+    """Renders PDFs one at a time on a worker thread; remembers which are being made.
+
+    ``ensure(key, job)`` starts a render unless ``key`` is already being rendered;
+    ``failed(key)`` says whether its last attempt raised (``jobs.Worker``).
+    """
 
     def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kompass-pdf")
-        self._running: dict[str, Future[object]] = {}
-        self._lock = Lock()
-
-    def ensure(self, key: str, job: Any) -> None:
-        """Start rendering ``key`` unless it is already being rendered."""
-        with self._lock:
-            running = self._running.get(key)
-            if running is not None and not running.done():
-                return
-            self._running[key] = self._pool.submit(job)
-
-    def failed(self, key: str) -> bool:
-        """Whether the last attempt to render ``key`` raised."""
-        with self._lock:
-            running = self._running.get(key)
-        return running is not None and running.done() and running.exception() is not None
-
-    def shutdown(self) -> None:
-        """Stop accepting work and wait for the current render."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        super().__init__("kompass-pdf")
