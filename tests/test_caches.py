@@ -1,0 +1,112 @@
+"""Remembered digests and keys (docs/performance.md): never stale, on real SQLite files.
+
+A round's content digest is remembered per connection while the database is unchanged, and
+a report's cache key per model object; each must change as soon as what it digests does.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from service import results
+from service.demo import create_demo
+from service.domain.answers import IndicatorAnswer
+from service.domain.plan import Plan
+from service.domain.questionnaire import Dimension
+from service.i18n import translator
+from service.questionnaires import QUESTIONNAIRE_DIR, Catalog
+from service.report import pdf
+from service.settings import Settings
+from service.storage import answers as stored_answers
+from service.storage import plans, respondents, rounds
+from service.storage.content import plans_digest, round_digest
+from service.storage.db import open_database
+from service.storage.migrations import migrate
+
+CATALOG = Catalog(QUESTIONNAIRE_DIR)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's municipality and rounds in a file of its own (copied per test)."""
+    base = tmp_path_factory.mktemp("demo")
+    path = base / "kompass.db"
+    db = open_database(path)
+    migrate(db)
+    create_demo(db, CATALOG, Settings(db=str(path), data_dir=str(base / "data")))
+    db.close()
+    return path
+
+
+@pytest.fixture
+def db_path(demo_db: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "kompass.db"
+    with sqlite3.connect(demo_db) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    return copy
+
+
+@pytest.mark.parametrize("writer", ["same connection", "another connection"])
+def test_round_digest_follows_every_committed_change(db_path: Path, writer: str) -> None:
+    db = open_database(db_path)
+    round_id = 2
+    first = round_digest(db, round_id)
+    assert round_digest(db, round_id) == first  # nothing changed: the same digest
+    person = respondents.list_for_round(db, round_id)[0]
+    answer = IndicatorAnswer(indicator="1.1.1", levels={Dimension.SYSTEM: 1}, comment="Ny")
+    if writer == "same connection":
+        stored_answers.save(db, person.id, answer, author="t")
+    else:
+        other = open_database(db_path)
+        stored_answers.save(other, person.id, answer, author="t")
+        other.close()
+    changed = round_digest(db, round_id)
+    assert changed != first
+    # What it remembers is what a fresh connection computes.
+    fresh = open_database(db_path)
+    assert round_digest(fresh, round_id) == changed
+    assert plans_digest(fresh, 1) == plans_digest(db, 1)
+
+
+def test_plans_digest_follows_a_plan_saved_elsewhere(db_path: Path) -> None:
+    db = open_database(db_path)
+    rnd = rounds.get_round(db, 1, 2)
+    before = plans_digest(db, rnd.municipality_id)
+    other = open_database(db_path)
+    plans.save_plan(other, rnd.id, Plan(areas=[]), author=None)
+    other.close()
+    assert plans_digest(db, rnd.municipality_id) != before
+
+
+def test_a_report_key_is_its_models_own(db_path: Path) -> None:
+    db = open_database(db_path)
+    rnd = rounds.get_round(db, 1, 2)
+    model = results.report_model(db, CATALOG, rnd, translator("nb"))
+    key = pdf.cache_key(model)
+    assert pdf.cache_key(model) == key
+    assert pdf.cache_key(model, full=True) != key
+    renamed = msgspec.structs.replace(model, round_name=model.round_name + " (kopi)")
+    assert pdf.cache_key(renamed) != key
+    # Equal content, another object: the same key as computed from scratch.
+    copy = msgspec.json.decode(msgspec.json.encode(model), type=type(model))
+    assert pdf.cache_key(copy) == key
+
+
+def test_a_report_key_follows_its_templates(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edited report template makes a new key for the same model (no stale PDF)."""
+    templates = tmp_path / "templates"
+    shutil.copytree(pdf.TEMPLATE_DIR / "report", templates / "report")
+    monkeypatch.setattr(pdf, "TEMPLATE_DIR", templates)
+    db = open_database(db_path)
+    model = results.report_model(db, CATALOG, rounds.get_round(db, 1, 2), translator("nb"))
+    key = pdf.cache_key(model)
+    page = next(p for p in sorted((templates / "report").glob("*")) if p.is_file())
+    page.write_bytes(page.read_bytes() + b"\n<!-- edited -->\n")
+    assert pdf.cache_key(model) != key
