@@ -1,7 +1,8 @@
-"""Remembered digests and keys (docs/performance.md): never stale, on real SQLite files.
+"""Shortcuts of the performance work (docs/performance.md) give the same answers.
 
 A round's content digest is remembered per connection while the database is unchanged, and
 a report's cache key per model object; each must change as soon as what it digests does.
+Questionnaire files are parsed once for their data and their line numbers.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
+import yaml
 
 from service import results
 from service.demo import create_demo
@@ -19,6 +21,7 @@ from service.domain.answers import IndicatorAnswer
 from service.domain.plan import Plan
 from service.domain.questionnaire import Dimension
 from service.i18n import translator
+from service.locate import LineMap, Loader, load_located
 from service.questionnaires import QUESTIONNAIRE_DIR, Catalog
 from service.report import pdf
 from service.settings import Settings
@@ -110,3 +113,24 @@ def test_a_report_key_follows_its_templates(
     page = next(p for p in sorted((templates / "report").glob("*")) if p.is_file())
     page.write_bytes(page.read_bytes() + b"\n<!-- edited -->\n")
     assert pdf.cache_key(model) != key
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(QUESTIONNAIRE_DIR.glob("*.yaml")) + sorted(QUESTIONNAIRE_DIR.glob("references/*.yaml")),
+    ids=lambda p: p.name,
+)
+def test_one_parse_gives_the_data_and_lines_of_two(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    data, lines = load_located(text)
+    assert data == yaml.load(text, Loader=Loader)
+    apart = LineMap(text)
+    assert lines.lines == apart.lines
+    assert lines.duplicate_keys == apart.duplicate_keys
+    assert len(lines.lines) > 10
+
+
+def test_one_parse_still_locates_duplicate_keys() -> None:
+    data, lines = load_located("id: a\nname: b\nid: c\n")
+    assert data == {"id": "c", "name": "b"}
+    assert lines.duplicate_keys == [("id", 3)]
