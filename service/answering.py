@@ -25,6 +25,7 @@ from service.domain.evidence import (
     check_withdrawable,
     quota_error,
 )
+from service.domain.order import role_indicators
 from service.domain.questionnaire import Area, Indicator, Questionnaire, Subquestion
 from service.domain.rounds import Round
 from service.questionnaires import Catalog
@@ -175,7 +176,7 @@ class Work(msgspec.Struct, frozen=True, kw_only=True):
 
 def work(db: sqlite_utils.Database, v: Visit) -> Work:
     """The respondent's assignment (or all of their role's indicators) and what they may add."""
-    role = v.q.indicators_for_role(v.respondent.role)
+    role = role_indicators(v.q, v.respondent.role)
     mine = use.share_of(db, v.catalog, v.round, v.q, v.respondent.id)
     if mine is None:
         return Work(assigned=list(role), more=[])

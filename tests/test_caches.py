@@ -17,9 +17,11 @@ import yaml
 
 from service import results
 from service.demo import create_demo
-from service.domain.answers import IndicatorAnswer
+from service.domain import dialog
+from service.domain.answers import IndicatorAnswer, Status
+from service.domain.order import index, role_indicators
 from service.domain.plan import Plan
-from service.domain.questionnaire import Dimension
+from service.domain.questionnaire import Dimension, Questionnaire
 from service.i18n import translator
 from service.locate import LineMap, Loader, load_located
 from service.questionnaires import QUESTIONNAIRE_DIR, Catalog
@@ -134,3 +136,40 @@ def test_one_parse_still_locates_duplicate_keys() -> None:
     data, lines = load_located("id: a\nname: b\nid: c\n")
     assert data == {"id": "c", "name": "b"}
     assert lines.duplicate_keys == [("id", 3)]
+
+
+@pytest.mark.parametrize("q", CATALOG.all(), ids=lambda q: q.id)
+def test_the_questionnaire_index_is_the_walk_it_replaces(q: Questionnaire) -> None:
+    found = index(q)
+    assert index(q) is found  # built once per questionnaire
+    walked = [ind.id for _, _, ind in q.indicators()]
+    assert sorted(found.position, key=found.position.__getitem__) == walked
+    for role in q.roles:
+        assert list(role_indicators(q, role.id)) == q.indicators_for_role(role.id)
+    assert role_indicators(q, "nobody") == ()
+
+
+@pytest.mark.parametrize("q", CATALOG.all(), ids=lambda q: q.id)
+def test_completeness_is_what_applies_says(q: Questionnaire) -> None:
+    """``is_complete`` without building ``applies``' list answers as the rule reads."""
+    choices: list[int | None] = [None, 0, 1, 3]
+    checked = 0
+    for _, _, ind in q.indicators():
+        dims = list(ind.dimensions)
+        # Every subset of the indicator's dimensions answered, at a few system levels.
+        for mask in range(1 << len(dims)):
+            for system in choices:
+                levels = {
+                    d: (system if d is Dimension.SYSTEM else 2)
+                    for n, d in enumerate(dims)
+                    if mask >> n & 1
+                }
+                for status in Status:
+                    answer = IndicatorAnswer(indicator=ind.id, status=status, levels=levels)
+                    by_rule = status is not Status.ANSWERED or (
+                        Dimension.SYSTEM in levels
+                        and all(d in levels for d in dialog.applies(ind, answer))
+                    )
+                    assert dialog.is_complete(ind, answer) is by_rule
+                    checked += 1
+    assert checked > 1000
