@@ -26,6 +26,7 @@ from typing import BinaryIO
 import filetype  # type: ignore[import-untyped]
 import msgspec
 import olefile  # type: ignore[import-untyped]
+import pypdf
 
 from service.domain.messages import N_
 from service.errors import InvalidInput, TooLarge, UnsupportedType
@@ -323,9 +324,6 @@ def sniff(f: BinaryIO, size: int) -> str | None:
 
 def _pdf_opens(f: BinaryIO) -> bool:
     """Whether ``pypdf`` can read the document's structure and finds at least one page."""
-    # Imported on the first PDF: pypdf is slow to import and start-up does not need it.
-    import pypdf  # noqa: PLC0415
-
     f.seek(0)
     try:
         with warnings.catch_warnings():
