@@ -63,8 +63,10 @@ def locate(v: Visit, indicator_id: str) -> tuple[Area, Subquestion, Indicator]:
 
 
 def current(db: sqlite_utils.Database, v: Visit) -> dict[str, IndicatorAnswer]:
-    """The respondent's current answers by indicator."""
-    return answers.current(db, v.respondent.id)
+    """The respondent's current answers by indicator (those of their role: the only ones a
+    respondent can save, see :func:`locate`)."""
+    mine = role_indicators(v.q, v.respondent.role)
+    return answers.current_of(db, v.respondent.id, [ind.id for ind in mine])
 
 
 def require_attachable(v: Visit, indicator_id: str) -> None:
