@@ -5,9 +5,12 @@ export UV_LINK_MODE := "copy"
 
 default: test lint
 
-# Install the locked dependencies into .venv (and nothing else).
+# Install the locked dependencies into .venv (and nothing else), compiled to bytecode: with
+# PYTHONDONTWRITEBYTECODE set (or a read-only install) Python would otherwise compile every
+# module from source in every process, most of start-up (docs/performance.md).
 sync:
-    uv sync --frozen
+    uv sync --frozen --compile-bytecode
+    uv run --frozen --no-sync python -m compileall -q -j 0 service bench > /dev/null
 
 # Compile the message catalogs (.po -> .mo); compiled files are never committed.
 compile: sync

@@ -8,6 +8,8 @@ checked here once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import msgspec
 import sqlite_utils
 
@@ -23,6 +25,7 @@ from service.domain.evidence import (
     check_withdrawable,
     quota_error,
 )
+from service.domain.order import role_indicators
 from service.domain.questionnaire import Area, Indicator, Questionnaire, Subquestion
 from service.domain.rounds import Round
 from service.questionnaires import Catalog
@@ -60,8 +63,10 @@ def locate(v: Visit, indicator_id: str) -> tuple[Area, Subquestion, Indicator]:
 
 
 def current(db: sqlite_utils.Database, v: Visit) -> dict[str, IndicatorAnswer]:
-    """The respondent's current answers by indicator."""
-    return answers.current(db, v.respondent.id)
+    """The respondent's current answers by indicator (those of their role: the only ones a
+    respondent can save, see :func:`locate`)."""
+    mine = role_indicators(v.q, v.respondent.role)
+    return answers.current_of(db, v.respondent.id, [ind.id for ind in mine])
 
 
 def require_attachable(v: Visit, indicator_id: str) -> None:
@@ -173,7 +178,7 @@ class Work(msgspec.Struct, frozen=True, kw_only=True):
 
 def work(db: sqlite_utils.Database, v: Visit) -> Work:
     """The respondent's assignment (or all of their role's indicators) and what they may add."""
-    role = v.q.indicators_for_role(v.respondent.role)
+    role = role_indicators(v.q, v.respondent.role)
     mine = use.share_of(db, v.catalog, v.round, v.q, v.respondent.id)
     if mine is None:
         return Work(assigned=list(role), more=[])
@@ -191,10 +196,15 @@ def progress(db: sqlite_utils.Database, v: Visit) -> list[dialog.AreaProgress]:
 
 def next_card(db: sqlite_utils.Database, v: Visit, after: str | None = None) -> str | None:
     """The next open indicator of the assignment; after an "answer more" card, the next extra one."""
-    now = current(db, v)
-    share = work(db, v)
+    return next_in(v, work(db, v), current(db, v), after)
+
+
+def next_in(
+    v: Visit, share: Work, now: Mapping[str, IndicatorAnswer], after: str | None = None
+) -> str | None:
+    """:func:`next_card` over a share and answers already read."""
     nxt = dialog.next_open(v.q, share.assigned, now, after)
-    if nxt is None and after is not None and after in {ind.id for ind in share.more}:
+    if nxt is None and after is not None and any(ind.id == after for ind in share.more):
         nxt = dialog.next_open(v.q, share.more, now, after)
     return nxt
 
@@ -224,25 +234,44 @@ def resume_card(db: sqlite_utils.Database, v: Visit) -> str | None:
 
 
 def open_card(db: sqlite_utils.Database, v: Visit, ind: Indicator) -> None:
-    """Remember the card the respondent is on (while the round is not closed)."""
-    if not v.round.closed:
-        respondents.save_position(db, v.respondent.id, ind.id, dialog.CARD)
+    """Remember the card the respondent is on (while the round is not closed).
+
+    Only when that changes: looking at the same card again writes nothing, so a page view
+    neither waits for SQLite's write lock nor changes the round's content digest (which
+    the results caches and the background report renderer watch).
+    """
+    if v.round.closed:
+        return
+    if (v.respondent.position_indicator, v.respondent.position_step) == (ind.id, dialog.CARD):
+        return
+    respondents.save_position(db, v.respondent.id, ind.id, dialog.CARD)
 
 
 def save_card(
     db: sqlite_utils.Database, v: Visit, indicator_id: str, card: dialog.Card
 ) -> CardSaved:
-    """Store a whole indicator answer as a new version; return it and the next open indicator."""
+    """Store a whole indicator answer as a new version; return it and the next open indicator.
+
+    The answers are read once: the next card is worked out from them with the new answer
+    in place, and the answer and the respondent's new position are written in one commit.
+    """
     _, _, ind = locate(v, indicator_id)
     rules.require_answerable(v.round)
-    before = current(db, v).get(ind.id)
+    now = current(db, v)
     try:
-        updated = dialog.apply_card(v.q, ind, before, card)
+        updated = dialog.apply_card(v.q, ind, now.get(ind.id), card)
     except dialog.CardError as exc:
         raise CardInvalid(exc.fields) from None
-    answers.save(db, v.respondent.id, updated, author=f"respondent:{v.respondent.id}")
-    nxt = next_card(db, v, after=ind.id)
-    respondents.save_position(db, v.respondent.id, nxt or ind.id, dialog.CARD)
+    share = work(db, v)
+    now[ind.id] = updated
+    nxt = next_in(v, share, now, after=ind.id)
+    answers.save(
+        db,
+        v.respondent.id,
+        updated,
+        author=f"respondent:{v.respondent.id}",
+        position=(nxt or ind.id, dialog.CARD),
+    )
     return CardSaved(answer=updated, next=nxt)
 
 

@@ -12,8 +12,6 @@ import io
 import zipfile
 from typing import Final
 
-from openpyxl import load_workbook
-
 from service.errors import InvalidInput
 
 MAX_BYTES: Final = 2 * 1024 * 1024
@@ -56,6 +54,9 @@ def rows_from_text(text: str) -> list[list[str]]:
 
 def rows_from_xlsx(data: bytes) -> list[list[str]]:
     """Rows of the first sheet of a workbook; numbers and dates as text, empty cells as ''."""
+    # Imported on first use: openpyxl is slow to import and only a workbook upload needs it.
+    from openpyxl import load_workbook  # noqa: PLC0415
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):

@@ -36,13 +36,15 @@ class FileProblem(msgspec.Struct, frozen=True):
 class LineMap:
     """Lines of every value (and mapping key) in a document, by JSON path."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str | None = None, *, node: yaml.Node | None = None) -> None:
+        """Lines of ``text``, or of a ``node`` tree already composed (see :func:`load_located`)."""
         self.lines: dict[str, int] = {}
         self.duplicate_keys: list[tuple[str, int]] = []
-        try:
-            node = yaml.compose(text, Loader=Loader)
-        except yaml.YAMLError:
-            node = None
+        if text is not None:
+            try:
+                node = yaml.compose(text, Loader=Loader)
+            except yaml.YAMLError:
+                node = None
         if node is not None:
             self._index(node, "$")
 
@@ -73,6 +75,24 @@ class LineMap:
                 break
             candidate = candidate[:cut]
         return 1
+
+
+def load_located(text: str) -> tuple[Any, LineMap]:
+    """The data of a YAML (or JSON) document and its line map, from one parse.
+
+    ``yaml.load`` and then ``LineMap(text)`` parsed every file twice; this composes the node
+    tree once, indexes its lines, then constructs the data from it (exactly what
+    ``yaml.load`` does). Raises ``yaml.YAMLError`` as ``yaml.load`` would.
+    """
+    loader = Loader(text)
+    try:
+        node = loader.get_single_node()
+        # Lines first: constructing flattens merge keys in the node tree.
+        lines = LineMap(node=node)
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return data, lines
 
 
 _AT = re.compile(r"^(?P<msg>.*) - at (?:`key` in )?`(?P<path>\$[^`]*)`$")

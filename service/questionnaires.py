@@ -18,7 +18,14 @@ import yaml
 
 from service.domain.benchmarks import ReferenceSet
 from service.domain.questionnaire import Problem, Questionnaire, check
-from service.locate import FileProblem, LineMap, Loader, resolve, split_validation_error
+from service.locate import (
+    FileProblem,
+    LineMap,
+    Loader,
+    load_located,
+    resolve,
+    split_validation_error,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUESTIONNAIRE_DIR = PROJECT_ROOT / "questionnaires"
@@ -67,7 +74,8 @@ def _decode(data: Any, name: str, lines: LineMap) -> tuple[Questionnaire | None,
 def load_text(text: str, name: str) -> Questionnaire:
     """Decode and check one definition; raise :class:`QuestionnaireError` listing every problem."""
     try:
-        data = yaml.load(text, Loader=Loader)  # noqa: S506 - Loader derives from SafeLoader
+        # One parse for the data and its lines (Loader derives from SafeLoader).
+        data, lines = load_located(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -78,7 +86,6 @@ def load_text(text: str, name: str) -> Questionnaire:
         raise QuestionnaireError([FileProblem(name, 1, f"invalid YAML: {exc}")]) from None
     if not isinstance(data, dict):
         raise QuestionnaireError([FileProblem(name, 1, "expected a mapping at the top level")])
-    lines = LineMap(text)
     problems = [
         FileProblem(name, line, f"duplicate key '{key}'") for key, line in lines.duplicate_keys
     ]

@@ -98,6 +98,35 @@ def test_first_visit_welcomes_then_cards_resume_where_left(both: Both) -> None:
     assert both.client.get(f"/r/{token}/").url.path == f"/r/{token}/i/1.1.2"
 
 
+@pytest.mark.parametrize(("again", "writes"), [("1.1.2", False), ("1.2.1", True)])
+def test_a_card_view_writes_only_when_the_position_changes(
+    both: Both, again: str, writes: bool
+) -> None:
+    """Looking at the card one is on again writes nothing (no write lock, no new digest)."""
+    respondent, token = both.invite(both.round())
+    assert both.client.get(f"/r/{token}/i/1.1.2").status_code == 200
+    old = "2000-01-01T00:00:00+00:00"
+    with sqlite3.connect(both.db_path) as conn:
+        conn.execute("UPDATE respondents SET last_seen_at = ? WHERE id = ?", [old, respondent])
+    watcher = sqlite3.connect(both.db_path)
+    try:
+        # data_version changes when any other connection commits a change to the file.
+        before = watcher.execute("PRAGMA data_version").fetchone()[0]
+        for _ in range(2):
+            assert both.client.get(f"/r/{token}/i/{again}").status_code == 200
+        after = watcher.execute("PRAGMA data_version").fetchone()[0]
+    finally:
+        watcher.close()
+    row = both.rows(
+        "SELECT position_indicator, position_step, last_seen_at FROM respondents WHERE id = ?",
+        respondent,
+    )[0]
+    assert (after != before) is writes
+    assert row[0] == again
+    assert row[1] == "card"
+    assert (row[2] != old) is writes
+
+
 @pytest.mark.parametrize(
     ("lang", "text"),
     [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,3 +99,42 @@ def test_a_round_without_stored_assignment_is_assigned_on_first_read(
     mine = use.assigned_indicators(db, catalog, record.id)
     assert 0 < len(mine) <= CoverageSettings().max_per_person
     assert assignments.for_respondent(db, rnd.id, record.id) != []
+
+
+@pytest.mark.parametrize("people", [8, 24])
+def test_first_reads_at_once_assign_the_round_once(
+    db: sqlite_utils.Database, catalog: Catalog, tmp_path: Path, people: int
+) -> None:
+    """Respondents opening their links at the same moment, before the round has a stored
+    assignment, each get their share: no refused duplicate rows (a 500), the same result."""
+    rnd = use.open_round(db, catalog, _round(db, catalog), by=BY)
+    invited = [respondents.invite(db, rnd.id, "unit_leader")[0] for _ in range(people)]
+    with db.conn:
+        db.execute("DELETE FROM assignments WHERE round_id = ?", [rnd.id])
+    q = catalog.get(rnd.questionnaire_id)
+    assert q is not None
+    start = threading.Barrier(people)
+    errors: list[BaseException] = []
+    shares: dict[int, list[str] | None] = {}
+
+    def first_read(respondent_id: int) -> None:
+        own = open_database(tmp_path / "kompass.db")
+        try:
+            start.wait()
+            shares[respondent_id] = use.share_of(own, catalog, rnd, q, respondent_id)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=first_read, args=(r.id,)) for r in invited]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    stored = assignments.for_round(db, rnd.id)
+    assert all(shares[r.id] for r in invited)
+    assert sorted((p.invitation, p.indicator) for p in stored) == sorted(
+        (r, i) for r, share in shares.items() for i in share or []
+    )

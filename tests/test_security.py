@@ -139,6 +139,31 @@ def test_sessions_end_after_the_absolute_lifetime_and_expired_files_are_swept(
     assert session_files(settings) == []
 
 
+@pytest.mark.parametrize(("seconds_later", "rewritten"), [(0.0, False), (61.0, True)])
+def test_an_unchanged_session_is_written_again_only_to_push_its_expiry_on(
+    client: TestClient[Litestar],
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    seconds_later: float,
+    rewritten: bool,
+) -> None:
+    from service.web import sessions
+
+    assert sign_in(client) == 303
+    assert client.get("/rounds/").status_code == 200
+    [path] = session_files(settings)
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    later = time.time() + seconds_later
+    monkeypatch.setattr(
+        sessions, "time", SimpleNamespace(time=lambda: later, monotonic=time.monotonic)
+    )
+    for _ in range(3):
+        assert client.get("/rounds/").status_code == 200
+    [after] = session_files(settings)
+    assert after == path
+    assert ((after.read_bytes(), after.stat().st_mtime_ns) != before) is rewritten
+
+
 def test_expired_session_files_are_deleted(settings: Settings, app: Litestar) -> None:
     import asyncio
 

@@ -161,3 +161,31 @@ def test_answer_set_reads_each_respondents_latest_answers_in_one_query(
         for a in got.answers:
             assert a.evidence == evidence.get((person.id, a.indicator), [])
     db.close()
+
+
+@pytest.mark.parametrize("position", [None, ("1.1.2", "card")])
+def test_an_answer_and_the_next_position_are_one_commit(
+    tmp_path: Path, position: tuple[str, str] | None
+) -> None:
+    """A saved card is one transaction: the answer, and where the respondent goes next."""
+    db = open_database(tmp_path / "k.db")
+    migrate(db)
+    municipality = accounts.create_municipality(db, "Fjellbygd", "NO", "nb")
+    rnd = rounds.create_round(
+        db,
+        municipality.id,
+        NewRound(name="Runde", questionnaire_id="example-1.0", locale="nb", deadline=None),
+    )
+    record, _ = respondents.invite(db, rnd.id, "mayor")
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    answer = IndicatorAnswer(indicator="1.1.1", levels={Dimension.SYSTEM: 2}, comment="c")
+    saved = answers.save(db, record.id, answer, author="t", position=position)
+    db.conn.set_trace_callback(None)
+    assert [s for s in statements if s.strip().upper() == "COMMIT"] == ["COMMIT"]
+    # What save returns is what is stored.
+    assert answers.history(db, record.id) == [saved]
+    stored = respondents.get(db, rnd.id, record.id)
+    expected = position or (None, None)
+    assert (stored.position_indicator, stored.position_step) == expected
+    assert (stored.last_seen_at is not None) == (position is not None)

@@ -10,9 +10,8 @@ only in the ``_messages_*`` functions below, so the two can be compared line by 
 from __future__ import annotations
 
 import logging
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
-import httpx
 import msgspec
 
 from service.assist.offline import ASK_BELOW_QUESTION, OfflineAssistant
@@ -38,6 +37,9 @@ from service.domain.messages import N_
 from service.domain.questionnaire import Dimension, Questionnaire
 from service.i18n import translator
 from service.settings import Settings
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +135,10 @@ class ChatClient:
     """POSTs chat-completions requests and returns the reply's content."""
 
     def __init__(self, config: LLMConfig, transport: httpx.BaseTransport | None = None) -> None:
+        # Imported here: httpx is a tenth of the service's import time, and the language
+        # model is off unless configured.
+        import httpx  # noqa: PLC0415
+
         self.config = config
         headers = {"Content-Type": "application/json"}
         if config.api_key:
@@ -150,6 +156,8 @@ class ChatClient:
             "response_format": {"type": "json_object"},
             "stream": False,
         }
+        import httpx  # noqa: PLC0415 - loaded by __init__ already
+
         try:
             response = self._client.post(self.config.endpoint, content=msgspec.json.encode(body))
         except httpx.TimeoutException:

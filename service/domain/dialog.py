@@ -18,6 +18,7 @@ import msgspec
 
 from service.domain.answers import IndicatorAnswer, Status
 from service.domain.messages import N_
+from service.domain.order import index
 from service.domain.questionnaire import Dimension, Indicator, Questionnaire
 
 DONT_KNOW: Final = "dont_know"
@@ -73,9 +74,14 @@ def is_complete(ind: Indicator, answer: IndicatorAnswer | None) -> bool:
         return False
     if answer.status is not Status.ANSWERED:
         return True
-    return Dimension.SYSTEM in answer.levels and all(
-        d in answer.levels for d in applies(ind, answer)
-    )
+    # What ``applies`` says, without building its list: this runs for every indicator of a
+    # respondent's share on each saved card.
+    levels = answer.levels
+    if Dimension.SYSTEM not in levels:
+        return False
+    if not levels[Dimension.SYSTEM]:  # level 0 or "don't know": no follow-ups apply
+        return True
+    return all(d in levels for d in ind.dimensions if d in _FOLLOW_UPS)
 
 
 def _check_indicator(q: Questionnaire, ind: Indicator) -> None:
@@ -128,10 +134,10 @@ def normalize_comment(comment: str) -> str:
 
 
 def _position(q: Questionnaire, indicator_id: str) -> int:
-    for n, (_, _, ind) in enumerate(q.indicators()):
-        if ind.id == indicator_id:
-            return n
-    raise DialogError(UNKNOWN_INDICATOR, indicator=indicator_id)
+    n = index(q).position.get(indicator_id)
+    if n is None:
+        raise DialogError(UNKNOWN_INDICATOR, indicator=indicator_id)
+    return n
 
 
 class AreaProgress(msgspec.Struct):
@@ -288,7 +294,7 @@ def next_open(
     ``after`` may be any indicator of the questionnaire, in the list or not.
     """
     start = -1 if after is None else _position(q, after)
-    order = {ind.id: n for n, (_, _, ind) in enumerate(q.indicators())}
+    order = index(q).position
     ranked = sorted(indicators, key=lambda ind: order.get(ind.id, -1))
     rotated = [i for i in ranked if order.get(i.id, -1) > start] + [
         i for i in ranked if order.get(i.id, -1) <= start

@@ -18,8 +18,36 @@ TEMPLATE = "report/report.html"
 LAYOUT_VERSION = "2"
 
 
+# Keys already worked out, by the model object they were computed for (kept alive here, so
+# its id is not reused) and the report templates' stamps. The results cache hands out the
+# same model while a round is unchanged, so a status poll no longer encodes and hashes the
+# whole model (about 260 kB for 50 respondents) and reads every template file each time.
+_KEYS: dict[tuple[int, bool], tuple[ReportModel, tuple[tuple[str, int, int], ...], str]] = {}
+_KEYS_KEPT = 32
+
+
+def _template_stamp() -> tuple[tuple[str, int, int], ...]:
+    stamps = []
+    for path in sorted((TEMPLATE_DIR / "report").glob("*")):
+        stat = path.stat()
+        stamps.append((path.name, stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
+
+
 def cache_key(model: ReportModel, full: bool = False) -> str:
     """A digest of everything the PDF is made from: the model, the template and the layout."""
+    stamp = _template_stamp()
+    hit = _KEYS.get((id(model), full))
+    if hit is not None and hit[0] is model and hit[1] == stamp:
+        return hit[2]
+    key = _cache_key(model, full)
+    if len(_KEYS) >= _KEYS_KEPT:
+        _KEYS.clear()
+    _KEYS[(id(model), full)] = (model, stamp, key)
+    return key
+
+
+def _cache_key(model: ReportModel, full: bool) -> str:
     digest = hashlib.sha256()
     digest.update(LAYOUT_VERSION.encode())
     digest.update(b"full" if full else b"main")

@@ -17,6 +17,8 @@ from service.domain.answers import (
 )
 from service.domain.questionnaire import Dimension
 from service.storage.clock import now
+from service.storage.db import write_turn
+from service.storage.respondents import SAVE_POSITION
 
 _LEVELS = msgspec.json.Decoder(dict[Dimension, int | None])
 _STATUS = {s.value: s for s in Status}  # a dict lookup is several times faster than Status(v)
@@ -51,25 +53,53 @@ def _record(row: sqlite3.Row) -> AnswerRecord:
 
 
 def save(
-    db: sqlite_utils.Database, respondent_id: int, answer: IndicatorAnswer, author: str
+    db: sqlite_utils.Database,
+    respondent_id: int,
+    answer: IndicatorAnswer,
+    author: str,
+    *,
+    position: tuple[str, str] | None = None,
 ) -> AnswerRecord:
-    """Append a new version of a respondent's answer (never overwrites)."""
-    with db.conn:
-        cursor = db.execute(
+    """Append a new version of a respondent's answer (never overwrites).
+
+    With ``position`` (indicator, step), where the respondent goes next is remembered in
+    the same transaction: one commit, one sync of the log and one turn at the write lock
+    per saved card instead of two (the lock is what concurrent respondents queue for).
+    """
+    stamp = now()
+    levels = msgspec.json.encode(answer.levels).decode()
+    # sqlite3 opens the transaction at the INSERT and the block commits it (or rolls it
+    # back): ``db.conn.execute``, because sqlite-utils' ``execute`` commits each statement.
+    with write_turn(db), db.conn:
+        cursor = db.conn.execute(
             "INSERT INTO answers (respondent_id, indicator_id, status, levels, comment, author,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
                 respondent_id,
                 answer.indicator,
                 answer.status.value,
-                msgspec.json.encode(answer.levels).decode(),
+                levels,
                 answer.comment,
                 author,
-                now(),
+                stamp,
             ],
         )
-    row = db.execute("SELECT * FROM answers WHERE id = ?", [cursor.lastrowid]).fetchone()
-    return _record(row)
+        if position is not None:
+            db.conn.execute(SAVE_POSITION, [*position, stamp, respondent_id])
+    row_id = cursor.lastrowid
+    if row_id is None:  # pragma: no cover - an INSERT always sets it
+        raise RuntimeError("the answer was not stored")
+    # The stored row is exactly what was written: no need to read it back.
+    return AnswerRecord(
+        id=row_id,
+        respondent_id=respondent_id,
+        indicator_id=answer.indicator,
+        status=answer.status,
+        levels=_LEVELS.decode(levels),
+        comment=answer.comment,
+        author=author,
+        created_at=stamp,
+    )
 
 
 def history(db: sqlite_utils.Database, respondent_id: int) -> list[AnswerRecord]:
@@ -110,6 +140,25 @@ def _answer(row: sqlite3.Row, evidence: list[EvidenceRef] | None = None) -> Indi
 def current(db: sqlite_utils.Database, respondent_id: int) -> dict[str, IndicatorAnswer]:
     """Each indicator's latest answer for a respondent (without evidence)."""
     rows = db.execute(_CURRENT, [respondent_id]).fetchall()
+    return {row[1]: _answer(row) for row in rows}
+
+
+# The latest version of each of the given indicators: one seek per indicator in the
+# answers_current index (its max id), however many versions the respondent has saved.
+_CURRENT_OF = (
+    "SELECT a.respondent_id, a.indicator_id, a.status, a.levels, a.comment FROM answers a"
+    " WHERE a.id IN (SELECT (SELECT max(b.id) FROM answers b WHERE b.respondent_id = ?"
+    " AND b.indicator_id = j.value) FROM json_each(?) j)"
+)
+
+
+def current_of(
+    db: sqlite_utils.Database, respondent_id: int, indicators: Iterable[str]
+) -> dict[str, IndicatorAnswer]:
+    """:func:`current` for the given indicators only (say, a role's): its cost follows the
+    number of indicators, not of stored versions, which grows with every saved card."""
+    ids = msgspec.json.encode(list(indicators)).decode()
+    rows = db.execute(_CURRENT_OF, [respondent_id, ids]).fetchall()
     return {row[1]: _answer(row) for row in rows}
 
 

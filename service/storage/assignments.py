@@ -37,6 +37,12 @@ def replace(db: sqlite_utils.Database, round_id: int, pairs: Iterable[Pair]) -> 
     wanted = {(p.invitation, p.indicator) for p in pairs}
     stamp = now()
     with db.conn:
+        if not db.conn.in_transaction:
+            # The write lock before reading what is stored: respondents opening their links
+            # at once each share out a round that has no assignment yet, and a deferred
+            # transaction let them all read "nothing stored" and then insert the same rows
+            # (a UNIQUE failure, a 500). Now the later ones see the first one's rows.
+            db.conn.execute("BEGIN IMMEDIATE")
         current = {
             (int(row[0]), str(row[1]))
             for row in db.execute(

@@ -10,6 +10,7 @@ import sqlite_utils
 from service.domain.errors import Forbidden, NotFound
 from service.security import hash_token, new_token
 from service.storage.clock import now
+from service.storage.db import write_turn
 
 
 class RespondentRecord(msgspec.Struct, frozen=True, kw_only=True):
@@ -149,14 +150,17 @@ def reissue(
     return get(db, round_id, respondent_id), token
 
 
+# Parameters: indicator, step, time, respondent id (``answers.save`` runs it in its transaction).
+SAVE_POSITION = (
+    "UPDATE respondents SET position_indicator = ?, position_step = ?, last_seen_at = ?"
+    " WHERE id = ?"
+)
+
+
 def save_position(db: sqlite_utils.Database, respondent_id: int, indicator: str, step: str) -> None:
     """Remember where the respondent is, so a later visit resumes there."""
-    with db.conn:
-        db.execute(
-            "UPDATE respondents SET position_indicator = ?, position_step = ?, last_seen_at = ?"
-            " WHERE id = ?",
-            [indicator, step, now(), respondent_id],
-        )
+    with write_turn(db), db.conn:
+        db.conn.execute(SAVE_POSITION, [indicator, step, now(), respondent_id])
 
 
 def mark_emailed(db: sqlite_utils.Database, respondent_id: int) -> None:

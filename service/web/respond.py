@@ -148,7 +148,7 @@ class RespondPages(Controller):
         db = store.db()
         v = answering.visit(db, catalog, token)
         share = answering.work(db, v)
-        context = overview_context(db, token, v)
+        context = overview_context(db, token, v, share=share)
         context.update(
             {
                 "count": len(share.assigned),
@@ -174,8 +174,9 @@ class RespondPages(Controller):
         v = answering.visit(db, catalog, token)
         area, sq, ind = answering.locate(v, indicator)
         answering.open_card(db, v, ind)
-        answer = answering.current(db, v).get(ind.id)
-        context = card_context(store, settings, token, v, area, sq, ind, dialog.card_of(answer))
+        current = answering.current(db, v)
+        card = dialog.card_of(current.get(ind.id))
+        context = card_context(store, settings, token, v, area, sq, ind, card, current)
         return render(request, "respond/card.html", default_locale=v.round.locale, **context)
 
     @post("/i/{indicator:str}", status_code=303, request_max_body_size=None)
@@ -360,10 +361,21 @@ def role_title(v: answering.Visit) -> str:
     return next((v.q.text(r.title, v.round.locale) for r in v.q.roles if r.id == role), role)
 
 
-def overview_context(db: Any, token: str, v: answering.Visit) -> dict[str, Any]:
-    """The assignment by area with completion, progress, and the next open and extra indicators."""
-    current = answering.current(db, v)
-    share = answering.work(db, v)
+def overview_context(
+    db: Any,
+    token: str,
+    v: answering.Visit,
+    current: dict[str, IndicatorAnswer] | None = None,
+    share: answering.Work | None = None,
+) -> dict[str, Any]:
+    """The assignment by area with completion, progress, and the next open and extra indicators.
+
+    Pass the respondent's answers and share when the caller has read them already.
+    """
+    if current is None:
+        current = answering.current(db, v)
+    if share is None:
+        share = answering.work(db, v)
     mine = {ind.id for ind in share.assigned}
     areas = []
     for area in v.q.areas:
@@ -398,13 +410,20 @@ def card_context(
     sq: Subquestion,
     ind: Indicator,
     card: dialog.Card,
+    current: dict[str, IndicatorAnswer] | None = None,
 ) -> dict[str, Any]:
-    """What the card shows: the indicator, its dimension rows with ``card``'s values, evidence."""
+    """What the card shows: the indicator, its dimension rows with ``card``'s values, evidence.
+
+    ``current`` is the respondent's answers when the caller has read them already.
+    """
     db = store.db()
-    context = overview_context(db, token, v)
+    # Read once for the whole card: the overview, the position and "saved" all use them.
+    if current is None:
+        current = answering.current(db, v)
     share = answering.work(db, v)
+    context = overview_context(db, token, v, current, share)
     order = [i.id for i in share.assigned]
-    stored: IndicatorAnswer | None = answering.current(db, v).get(ind.id)
+    stored: IndicatorAnswer | None = current.get(ind.id)
     defs = {d.id: d for d in v.q.dimensions}
     context.update(
         {

@@ -10,7 +10,9 @@ session file for every response, even an empty one. This backend differs in four
 * nothing is written for an empty session, so ``/health``, ``/static``, ``/login`` and
   401s create no file;
 * a session ends after :data:`ABSOLUTE_LIFETIME` however active it is (besides the idle
-  ``max_age``), and expired files are swept every :data:`SWEEP_INTERVAL`.
+  ``max_age``), and expired files are swept every :data:`SWEEP_INTERVAL`;
+* an unchanged session is written again only when its last write is :data:`REFRESH_AFTER`
+  old (to push its idle expiry on), not on every response.
 """
 
 from __future__ import annotations
@@ -41,9 +43,17 @@ STARTED = "_started"
 """Session key holding the time (epoch seconds) the session began."""
 WHO = "coordinator_id"
 """Session key naming the signed-in coordinator; a change of it means a new session id."""
+STORED = "_stored"
+"""Session key holding the time (epoch seconds) the session file was last written."""
+REFRESH_AFTER = 60.0
+"""Seconds after which an unchanged session is written again, so that its idle expiry
+(``max_age``, counted from the last write) follows the coordinator's activity within a
+minute. Writing it on every response cost each signed-in request a file write: a third of
+a report status poll (docs/performance.md)."""
 
 _LOADED_ID = "kompass_session_id"
 _LOADED_WHO = "kompass_session_who"
+_LOADED_DATA = "kompass_session_data"
 
 
 class KompassSessionBackend(ServerSideSessionBackend):
@@ -77,6 +87,7 @@ class KompassSessionBackend(ServerSideSessionBackend):
         state = self._state(connection)
         state[_LOADED_ID] = session_id
         state[_LOADED_WHO] = session.get(WHO)
+        state[_LOADED_DATA] = dict(session)
         return session
 
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
@@ -128,7 +139,9 @@ class KompassSessionBackend(ServerSideSessionBackend):
         else:
             session_id = str(loaded)
             session.setdefault(STARTED, time.time())
-        await self.set(session_id, self.serialize_data(session), store=store)
+        if rotate or _needs_write(session, state.get(_LOADED_DATA)):
+            session[STORED] = time.time()
+            await self.set(session_id, self.serialize_data(session), store=store)
         cookie = Cookie(value=session_id, key=self.config.key, **params)
         headers.add("Set-Cookie", cookie.to_header(header=""))
 
@@ -141,6 +154,18 @@ class KompassSessionBackend(ServerSideSessionBackend):
         delete_expired = getattr(store, "delete_expired", None)
         if delete_expired is not None:
             await delete_expired()
+
+
+def _needs_write(session: dict[str, Any], loaded: object) -> bool:
+    """Whether the session differs from what was loaded, or was last written too long ago."""
+    if not isinstance(loaded, dict):
+        return True
+    stored = loaded.get(STORED)
+    if not isinstance(stored, int | float) or time.time() - stored >= REFRESH_AFTER:
+        return True
+    return {k: v for k, v in session.items() if k != STORED} != {
+        k: v for k, v in loaded.items() if k != STORED
+    }
 
 
 @dataclass

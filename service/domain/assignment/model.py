@@ -8,6 +8,7 @@ from typing import Annotated
 
 import msgspec
 
+from service.domain.order import index, role_indicators
 from service.domain.questionnaire import Questionnaire
 
 DEFAULT_MIN_PER_INDICATOR = 3
@@ -123,11 +124,11 @@ def wanted_roles(settings: CoverageSettings, asked: int) -> int:
 
 def in_questionnaire_order(q: Questionnaire, indicators: Iterable[str]) -> list[str]:
     """Indicator ids (say, a respondent's stored assignment) in questionnaire order; unknown ids are left out."""
-    wanted = set(indicators)
-    return [ind.id for _, _, ind in q.indicators() if ind.id in wanted]
+    position = index(q).position
+    return sorted({i for i in indicators if i in position}, key=position.__getitem__)
 
 
 def answer_more(q: Questionnaire, role: str, assigned: Iterable[str]) -> list[str]:
     """The indicators of ``role`` not in a respondent's assignment, in questionnaire order."""
     have = set(assigned)
-    return [ind.id for ind in q.indicators_for_role(role) if ind.id not in have]
+    return [ind.id for ind in role_indicators(q, role) if ind.id not in have]
