@@ -231,6 +231,16 @@ def test_demo_command_creates_data_once(
             assert "No questions are assigned to you yet" not in welcome.text
             share = client.get(f"/api/v1/respond/{token}")
             assert share.status_code == 200, share.text
+            # A browser asking for a language the round's questionnaire lacks gets the
+            # questionnaire's own language throughout, not buttons in one and questions in another.
+            swedish = token in again.split("Kommunkompassen 2026")[1].split("\n")[0]
+            other = "nb" if swedish else "sv"
+            client.cookies.clear()  # ?lang=en above chose English for this browser
+            page = client.get(f"/r/{token}/welcome", headers={"Accept-Language": other})
+            assert f'<html lang="{"sv" if swedish else "nb"}"' in page.text
+            chosen = client.get(f"/r/{token}/welcome?lang={other}")
+            assert f'<html lang="{other}"' in chosen.text  # the language switch still rules
+            client.cookies.clear()
             progress = share.json()["progress"]
             assigned = sum(area["total"] for area in progress)
             assert 20 <= assigned <= 40, progress

@@ -82,7 +82,7 @@ class LlmSwitchOut(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _lang(request: Request[Any, Any, Any], v: answering.Visit, given: str) -> str:
-    return given or request_translator(request, v.round.locale).locale
+    return given or request_translator(request, v.round.locale, v.q.locales).locale
 
 
 def _wants_json(request: Request[Any, Any, Any]) -> bool:
@@ -157,7 +157,7 @@ class AssistPages(Controller):
         try:
             result = assisting.interpret(db, catalog, settings, v, ind.id, text, lang)
         except InvalidInput as exc:
-            context["error"] = request_translator(request, v.round.locale)(
+            context["error"] = request_translator(request, v.round.locale, v.q.locales)(
                 exc.message, **exc.params
             )
             context["result"] = None
@@ -194,7 +194,7 @@ class AssistPages(Controller):
         try:
             context["result"] = assisting.explain(db, catalog, settings, v, ind.id, question, lang)
         except InvalidInput as exc:
-            context["error"] = request_translator(request, v.round.locale)(
+            context["error"] = request_translator(request, v.round.locale, v.q.locales)(
                 exc.message, **exc.params
             )
             context["result"] = None

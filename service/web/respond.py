@@ -157,7 +157,13 @@ class RespondPages(Controller):
                 "example_dim": v.q.dimensions[0] if v.q.dimensions else None,
             }
         )
-        return render(request, "respond/welcome.html", default_locale=v.round.locale, **context)
+        return render(
+            request,
+            "respond/welcome.html",
+            default_locale=v.round.locale,
+            content_locales=v.q.locales,
+            **context,
+        )
 
     @get("/i/{indicator:str}", sync_to_thread=True)
     def show_card(
@@ -177,7 +183,13 @@ class RespondPages(Controller):
         current = answering.current(db, v)
         card = dialog.card_of(current.get(ind.id))
         context = card_context(store, settings, token, v, area, sq, ind, card, current)
-        return render(request, "respond/card.html", default_locale=v.round.locale, **context)
+        return render(
+            request,
+            "respond/card.html",
+            default_locale=v.round.locale,
+            content_locales=v.q.locales,
+            **context,
+        )
 
     @post("/i/{indicator:str}", status_code=303, request_max_body_size=None)
     async def save_card(
@@ -204,7 +216,7 @@ class RespondPages(Controller):
         form = await read_card_form(request, settings, limit)
 
         def handle() -> Redirect | Template:
-            t = request_translator(request, v.round.locale)
+            t = request_translator(request, v.round.locale, v.q.locales)
             db = store.db()
             card = card_from_form(ind, form.fields)
             errors = CardErrors()
@@ -249,6 +261,7 @@ class RespondPages(Controller):
                 "respond/card.html",
                 status_code=errors.status,
                 default_locale=v.round.locale,
+                content_locales=v.q.locales,
                 **context,
             )
             if errors.status == HTTP_503_SERVICE_UNAVAILABLE:
@@ -283,7 +296,13 @@ class RespondPages(Controller):
         db = store.db()
         v = answering.visit(db, catalog, token)
         context = overview_context(db, token, v)
-        return render(request, "respond/overview.html", default_locale=v.round.locale, **context)
+        return render(
+            request,
+            "respond/overview.html",
+            default_locale=v.round.locale,
+            content_locales=v.q.locales,
+            **context,
+        )
 
     @get("/done", sync_to_thread=True)
     def done(
@@ -297,7 +316,13 @@ class RespondPages(Controller):
         db = store.db()
         v = answering.visit(db, catalog, token)
         context = overview_context(db, token, v)
-        return render(request, "respond/done.html", default_locale=v.round.locale, **context)
+        return render(
+            request,
+            "respond/done.html",
+            default_locale=v.round.locale,
+            content_locales=v.q.locales,
+            **context,
+        )
 
 
 def attach_evidence(
