@@ -284,6 +284,25 @@ def test_other_content_is_unsupported_and_dropped(root: Path, data: bytes) -> No
     assert stored_files(root) == []
 
 
+def test_a_large_pdf_without_objects_is_refused_before_pypdf_reads_it(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pypdf's repair mode would scan it for seconds (25 MB: ~14 s, ~50 MB of memory)."""
+    import pypdf
+
+    asked: list[object] = []
+
+    def reader(*args: object, **_: object) -> None:
+        asked.append(args)  # the sniffer swallows exceptions, so record the call instead
+        raise pypdf.errors.PdfReadError("not consulted")
+
+    monkeypatch.setattr(pypdf, "PdfReader", reader)
+    with pytest.raises(UnsupportedType):
+        store(root, b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024) + b"\n%%EOF\n")
+    assert asked == []
+    assert stored_files(root) == []
+
+
 def test_text_split_inside_a_character_is_still_text(root: Path) -> None:
     assert store(root, TEXT, chunk=1).media_type == "text/plain"
 

@@ -322,8 +322,19 @@ def sniff(f: BinaryIO, size: int) -> str | None:
     return SNIFFED.get(mime) if mime else None
 
 
+PDF_OBJECTS_WITHIN = 1024 * 1024  # a PDF's first object follows its header closely
+
+
 def _pdf_opens(f: BinaryIO) -> bool:
-    """Whether ``pypdf`` can read the document's structure and finds at least one page."""
+    """Whether ``pypdf`` can read the document's structure and finds at least one page.
+
+    A file with no object near its start is refused before ``pypdf`` sees it: in repair mode
+    pypdf scans a large object-less file for seconds (25 MB: 14 s and 50 MB of memory), which
+    an upload must not be able to cost the server.
+    """
+    f.seek(0)
+    if b"obj" not in f.read(PDF_OBJECTS_WITHIN):
+        return False
     f.seek(0)
     try:
         with warnings.catch_warnings():
