@@ -127,8 +127,9 @@ def _privacy_db() -> tuple[Any, Any]:
 
 def cmd_privacy_export(args: argparse.Namespace) -> int:
     """Write everything stored about one person as JSON (a data-subject access request)."""
+    from service import data_rights
     from service.errors import KompassError
-    from service.storage import audit, privacy
+    from service.storage import audit
 
     if not args.email and not (args.round and args.respondent):
         err("kompass: give --email, or --round and --respondent")
@@ -136,9 +137,11 @@ def cmd_privacy_export(args: argparse.Namespace) -> int:
     _, db = _privacy_db()
     try:
         if args.email:
-            found = privacy.export_person(db, args.email, by=audit.OPERATOR)
+            found = data_rights.export_person(db, args.email, by=audit.OPERATOR)
         else:
-            found = privacy.export_respondent(db, args.round, args.respondent, by=audit.OPERATOR)
+            found = data_rights.export_respondent(
+                db, args.round, args.respondent, by=audit.OPERATOR
+            )
     except KompassError as exc:
         err(f"kompass: {exc}")
         return EXIT_BAD_INPUT
@@ -155,13 +158,14 @@ def cmd_privacy_export(args: argparse.Namespace) -> int:
 
 def cmd_privacy_forget(args: argparse.Namespace) -> int:
     """Remove a respondent's name and e-mail address; their answers stay, anonymous."""
+    from service import data_rights
     from service.errors import KompassError
-    from service.storage import audit, privacy
+    from service.storage import audit
 
     settings, db = _privacy_db()
     try:
-        privacy.remove_personal_data(
-            db, args.round, args.respondent, by=audit.OPERATOR, data_dir=settings.data_path
+        data_rights.forget_respondent(
+            db, args.round, args.respondent, settings.data_path, by=audit.OPERATOR
         )
     except KompassError as exc:
         err(f"kompass: round {args.round}, respondent {args.respondent}: {exc}")
@@ -174,15 +178,19 @@ def cmd_privacy_forget(args: argparse.Namespace) -> int:
 
 def cmd_privacy_delete_round(args: argparse.Namespace) -> int:
     """Delete a round with its respondents, answers, evidence and evidence files."""
+    from service import data_rights
     from service.errors import KompassError
-    from service.storage import audit, privacy
+    from service.storage import audit
+    from service.storage.rounds import get_round_unscoped
 
     if not args.yes:
         err(f"kompass: deleting round {args.round_id} cannot be undone; add --yes to do it")
         return EXIT_BAD_INPUT
     settings, db = _privacy_db()
     try:
-        done = privacy.delete_round(db, args.round_id, settings.data_path, by=audit.OPERATOR)
+        rnd = get_round_unscoped(db, args.round_id)
+        # --yes is the command line's confirmation (checked above).
+        done = data_rights.delete_round(db, rnd, None, settings.data_path, by=audit.OPERATOR)
     except KompassError as exc:
         err(f"kompass: round {args.round_id}: {exc}")
         return EXIT_BAD_INPUT
@@ -199,7 +207,8 @@ def cmd_privacy_retention(args: argparse.Namespace) -> int:
     """Anonymise rounds older than the retention period (KOMPASS_RETENTION_YEARS)."""
     import datetime as dt
 
-    from service.storage import audit, privacy
+    from service import data_rights
+    from service.storage import audit
 
     settings, db = _privacy_db()
     years = settings.retention_years if args.years is None else args.years
@@ -207,12 +216,13 @@ def cmd_privacy_retention(args: argparse.Namespace) -> int:
         if years <= 0:
             print("Retention is off (KOMPASS_RETENTION_YEARS=0): nothing anonymised.")
             return EXIT_OK
-        due = privacy.rounds_due(db, years, dt.datetime.now(dt.UTC).date())
-        for rnd in due:
+        due = data_rights.anonymise_past_retention(
+            db, years, dt.datetime.now(dt.UTC).date(), by=audit.OPERATOR, dry_run=args.dry_run
+        )
+        for rnd, n in due:
             if args.dry_run:
                 print(f"would anonymise round {rnd.id}: {rnd.name}")
             else:
-                n = privacy.anonymise_round(db, rnd.id, by=audit.OPERATOR)
                 print(f"anonymised round {rnd.id}: {rnd.name} ({n} respondents)")
     finally:
         db.close()

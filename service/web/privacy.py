@@ -1,5 +1,5 @@
 """Coordinator actions for data-protection requests: export a person, remove personal data,
-delete a round. The work is in ``storage/privacy.py``; every action is audited there."""
+delete a round. HTTP only: the use cases are in ``service/data_rights.py``."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from litestar.di import Provide
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect
 
-from service.errors import InvalidInput
-from service.storage import privacy
+from service import data_rights
 from service.web.auth import SignedIn, current_coordinator, round_of
 from service.web.deps import SettingsDep, StoreDep
 
@@ -34,7 +33,7 @@ class PrivacyPages(Controller):
     ) -> Response[bytes]:
         """Everything stored about a respondent (and their other invitations), as JSON."""
         rnd = round_of(store, coordinator, round_id)
-        found = privacy.export_respondent(store.db(), rnd.id, respondent_id, by=coordinator)
+        found = data_rights.export_respondent(store.db(), rnd.id, respondent_id, by=coordinator)
         return Response(
             msgspec.json.format(msgspec.json.encode(found), indent=2),
             media_type=MediaType.JSON,
@@ -56,8 +55,8 @@ class PrivacyPages(Controller):
     ) -> Redirect:
         """Remove a respondent's name and e-mail address; the answers stay, anonymous."""
         rnd = round_of(store, coordinator, round_id)
-        privacy.remove_personal_data(
-            store.db(), rnd.id, respondent_id, by=coordinator, data_dir=settings.data_path
+        data_rights.forget_respondent(
+            store.db(), rnd.id, respondent_id, settings.data_path, by=coordinator
         )
         return Redirect(f"/rounds/{rnd.id}#respondents", status_code=303)
 
@@ -72,7 +71,6 @@ class PrivacyPages(Controller):
     ) -> Redirect:
         """Delete the round with everything in it, once its name is typed to confirm."""
         rnd = round_of(store, coordinator, round_id)
-        if str(data.get("confirm", "")).strip() != rnd.name:
-            raise InvalidInput("Type the round's name to confirm that it is to be deleted.")
-        privacy.delete_round(store.db(), rnd.id, settings.data_path, by=coordinator)
+        confirm = str(data.get("confirm", ""))
+        data_rights.delete_round(store.db(), rnd, confirm, settings.data_path, by=coordinator)
         return Redirect("/rounds", status_code=303)
