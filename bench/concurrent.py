@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import sqlite3
 import tempfile
@@ -93,37 +94,20 @@ async def answer_for(url: str, people: list[list[HttpRequest]], seconds: float) 
 
 
 def upload_body(size: int) -> bytes:
-    """A valid one-page PDF of about ``size`` bytes, padded by an unreferenced stream.
+    """A valid one-page PDF of about ``size`` bytes, padded by an attached file.
 
     The upload sniffs the type from the content and opens PDFs with pypdf, so the file must
     be a real PDF to be accepted (a header followed by padding was refused with 415 and then
     measured the refusal, not an upload).
     """
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    padding = max(0, size - len(out) - 400)  # 400: the padding object's frame and the trailer
-    offsets.append(len(out))
-    out += b"4 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n" % (
-        padding,
-        b"0" * padding,
-    )
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(offsets) + 1,
-        xref,
-    )
-    return bytes(out)
+    import pypdf  # noqa: PLC0415 - only this benchmark writes PDFs
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_attachment("padding.bin", b"0" * max(0, size - 1000))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def chunks(data: bytes, size: int = 256 * 1024):  # type: ignore[no-untyped-def]
