@@ -490,6 +490,14 @@ def test_evidence_hints_for_the_respondent_and_the_coordinator(env: Round) -> No
     assert by_id[other]["check"]["unrelated"] is True
     assert {h["filename"] for h in listed.json()} == {"strategi.txt", "broyting.txt"}
 
+    # The coordinator's evidence review shows the same hints beside the files, in their language.
+    page = env.client.get(f"/rounds/{env.id}?lang=en").text
+    review = page[page.index('id="evidence"') :]
+    assert review.count('class="evidence-hint"') == 2
+    assert "The assistant noticed:" in review
+    assert "does not seem to be about this indicator" in review
+    assert "2015" in review
+
 
 def test_evidence_of_another_round_or_respondent_is_not_found(
     settings: Settings,

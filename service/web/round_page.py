@@ -10,7 +10,7 @@ from litestar import Request
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
-from service import labels, progress, results
+from service import assisting, labels, progress, results
 from service import rounds as use
 from service.i18n import N_, Translator
 from service.mailer import smtp_configured
@@ -66,6 +66,12 @@ def round_page(
         "form": {},
         "row_problems": [],
         "evidence": evidence.list_for_round(db, rnd.id),
+        # The assistant's hints beside each file worth a second look (a hint, not a verdict).
+        "evidence_hints": {
+            h.evidence_id: h.check.hints
+            for h in assisting.round_evidence_hints(db, catalog, rnd, locale, settings)
+            if h.flagged and h.check.hints
+        },
         "assessment": result,
         "smtp": smtp_configured(settings),
         "new_link": None,
