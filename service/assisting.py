@@ -45,7 +45,13 @@ from service.domain.rounds import Round
 from service.questionnaires import Catalog
 from service.results import questionnaire_of
 from service.settings import Settings
-from service.storage import assistant_proposals, evidence, evidence_text, round_assistant
+from service.storage import (
+    assistant_proposals,
+    audit,
+    evidence,
+    evidence_text,
+    round_assistant,
+)
 from service.storage.evidence import EvidenceRecord
 
 # The same bound as the card's comment (``dialog.MAX_COMMENT``) and the command line.
@@ -352,11 +358,23 @@ def llm_allowed(db: sqlite_utils.Database, rnd: Round) -> bool:
     return round_assistant.llm_allowed(db, rnd.id)
 
 
-def set_llm_allowed(db: sqlite_utils.Database, rnd: Round, allowed: bool) -> bool:
+def set_llm_allowed(
+    db: sqlite_utils.Database, rnd: Round, allowed: bool, *, by: audit.Actor
+) -> bool:
     """The coordinator switches the optional language model on or off for one round.
 
     Takes a round already scoped to the coordinator's municipality (``auth.round_of``); the
-    offline assistant keeps working either way. Returns the new setting.
+    offline assistant keeps working either way. A change is audited: it decides whether
+    respondents' words may leave the service. Returns the new setting.
     """
-    round_assistant.set_llm_allowed(db, rnd.id, allowed)
+    if round_assistant.llm_allowed(db, rnd.id) != allowed:
+        round_assistant.set_llm_allowed(db, rnd.id, allowed)
+        audit.record(
+            db,
+            audit.Action.LANGUAGE_MODEL_SWITCHED,
+            by=by,
+            round_id=rnd.id,
+            municipality_id=rnd.municipality_id,
+            details={"allowed": allowed},
+        )
     return allowed

@@ -648,3 +648,49 @@ def test_in_a_browser_the_page_follows_the_job_then_shows_what_happened(
         context.close()
     finally:
         srv.stop()
+
+
+@pytest.mark.parametrize("lang", ["nb", "sv", "en"])
+def test_the_round_page_switches_the_model_off_and_on_and_audits_it(
+    world_for: Any, lang: str
+) -> None:
+    """The coordinator's page has the switch the API has; each change is in the audit trail."""
+    world: World = world_for("valid")
+    t = translator(lang)
+    page = world.client.get(f"/rounds/{world.id}?lang={lang}").text
+    assert html.unescape(t.gettext("Use the language model in this round")) in html.unescape(page)
+    assert 'name="llm_allowed" value="yes" checked' in page
+    off = world.client.post(
+        f"/rounds/{world.id}/assistant",
+        data={"_csrf_token": world.csrf},
+        headers={"X-CSRFToken": world.csrf},
+        follow_redirects=False,
+    )
+    assert off.status_code == 303, off.text
+    assert world.api(f"/api/v1/rounds/{world.id}/assistant", method="GET").json()[
+        "llm_allowed"
+    ] is False
+    assert 'name="llm_allowed" value="yes" checked' not in world.client.get(
+        f"/rounds/{world.id}"
+    ).text
+    assert world.start(lang).status_code == 409  # nothing is sent while it is off
+    on = world.client.post(
+        f"/rounds/{world.id}/assistant",
+        data={"llm_allowed": "yes"},
+        headers={"X-CSRFToken": world.csrf},
+        follow_redirects=False,
+    )
+    assert on.status_code == 303, on.text
+    assert world.rows(
+        "SELECT details FROM audit_log WHERE action = 'language_model_switched' ORDER BY id"
+    ) == [('{"allowed":false}',), ('{"allowed":true}',)]
+    # Without CSRF nothing changes.
+    refused = world.client.post(f"/rounds/{world.id}/assistant", data={}, follow_redirects=False)
+    assert refused.status_code == 403
+
+
+def test_without_a_model_the_round_page_has_no_switch(world_for: Any) -> None:
+    world: World = world_for("")
+    assert 'action="/rounds/%d/assistant"' % world.id not in world.client.get(
+        f"/rounds/{world.id}"
+    ).text

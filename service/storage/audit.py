@@ -41,6 +41,7 @@ class Action(StrEnum):
     EVIDENCE_WITHDRAWN = "evidence_withdrawn"
     PLAN_EDITED = "plan_edited"
     SUMMARIES_WRITTEN = "summaries_written"
+    LANGUAGE_MODEL_SWITCHED = "language_model_switched"
     EXPORT_DOWNLOADED = "export_downloaded"
     AUDIT_EXPORTED = "audit_exported"
     PERSONAL_DATA_REMOVED = "personal_data_removed"

@@ -89,6 +89,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
         assist.AssistPages,
         assist.AssistApi,
         assist.AssistCoordinatorApi,
+        assist.AssistRoundPages,
         summaries.SummaryPages,
         summaries.SummaryApi,
         create_static_files_router(path="/static", directories=[STATIC_DIR]),

@@ -14,7 +14,7 @@ import msgspec
 from litestar import Controller, MediaType, Request, Response, get, post, put
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody, URLEncodedBody
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from service import answering, assisting
 from service.domain.answers import IndicatorAnswer, Status
@@ -343,8 +343,26 @@ class AssistCoordinatorApi(Controller):
     ) -> LlmSwitchOut:
         """Switch the language model on or off for this round (the offline assistant stays)."""
         rnd = round_of(store, coordinator, round_id)
-        allowed = assisting.set_llm_allowed(store.db(), rnd, data.llm_allowed)
+        allowed = assisting.set_llm_allowed(store.db(), rnd, data.llm_allowed, by=coordinator)
         return _switch_out(rnd.id, allowed, settings)
+
+
+class AssistRoundPages(Controller):
+    """The round page's language-model switch (a form; the API above does the same)."""
+
+    path = "/rounds/{round_id:int}"
+    include_in_schema = False
+    dependencies = {"coordinator": Provide(current_coordinator, sync_to_thread=True)}  # noqa: RUF012
+
+    @post("/assistant", sync_to_thread=True, status_code=303)
+    def set_llm(
+        self, store: StoreDep, coordinator: SignedIn, round_id: FromPath[int], data: Form
+    ) -> Redirect:
+        """Switch the language model on or off for this round, then show the round again."""
+        rnd = round_of(store, coordinator, round_id)
+        allowed = data.get("llm_allowed") == "yes"
+        assisting.set_llm_allowed(store.db(), rnd, allowed, by=coordinator)
+        return Redirect(f"/rounds/{rnd.id}#assistant", status_code=303)
 
 
 def _switch_out(round_id: int, allowed: bool, settings: Settings) -> LlmSwitchOut:

@@ -38,6 +38,7 @@ ACTION_LABELS = {
     audit.Action.EVIDENCE_WITHDRAWN: N_("Evidence withdrawn"),
     audit.Action.PLAN_EDITED: N_("Improvement plan edited"),
     audit.Action.SUMMARIES_WRITTEN: N_("Summaries written by the language model"),
+    audit.Action.LANGUAGE_MODEL_SWITCHED: N_("Language model switched on or off for the round"),
     audit.Action.EXPORT_DOWNLOADED: N_("Export downloaded"),
     audit.Action.AUDIT_EXPORTED: N_("Audit trail exported"),
     audit.Action.PERSONAL_DATA_REMOVED: N_("Personal data removed"),

@@ -72,6 +72,10 @@ def round_page(
             for h in assisting.round_evidence_hints(db, catalog, rnd, locale, settings)
             if h.flagged and h.check.hints
         },
+        "llm": {
+            "configured": settings.llm_enabled,
+            "allowed": assisting.llm_allowed(db, rnd),
+        },
         "assessment": result,
         "smtp": smtp_configured(settings),
         "new_link": None,
