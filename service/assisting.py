@@ -26,6 +26,7 @@ from service import answering
 from service.assist.evidence import check_and_index
 from service.assist.llm import LLMAssistant, make_assistant
 from service.assist.offline import MAX_TEXT, OfflineAssistant
+from service.caching import LruCache
 from service.domain import rounds as rules
 from service.domain.answers import IndicatorAnswer, Status
 from service.domain.assistant import (
@@ -122,6 +123,9 @@ def interpret(
         result = assistant.interpret(request)
     assistant_proposals.save(db, v.respondent.id, ind.id, request.text, result)
     return result
+
+
+EVIDENCE_CHECKS = LruCache(4096)  # checks of stored evidence texts, see _check_file
 
 
 class AssistedAnswer(msgspec.Struct, frozen=True, kw_only=True):
@@ -267,22 +271,28 @@ def _check_file(
     that shows hints for every file on each visit does not extract them again.
     """
     when = today or dt.datetime.now(dt.UTC).date()
-    stored = evidence_text.get(db, record.id)
     ind = q.indicator(record.indicator_id)
+    # A stored text never changes (files are kept by content), so its check depends only on
+    # the file, the indicator, the language and the day: the round page, which shows every
+    # file's hints on each view, reads and checks each large text once a day, not each time.
+    key = (q.id, q.version, record.indicator_id, record.sha256, record.filename, lang, when)
+    cached = EVIDENCE_CHECKS.peek(key, EvidenceCheck)
+    if cached is not None:
+        return cached
+    stored = evidence_text.get(db, record.id)
     if stored is None or ind is None:
         return check_and_index(
             db, settings.data_path / "evidence", offline, q.id, record, lang, when
         )
-    return offline.check_evidence(
-        EvidenceCheckRequest(
-            questionnaire=q.id,
-            indicator=ind,
-            lang=lang,
-            text=stored.text,
-            today=when.isoformat(),
-            filename=record.filename,
-        )
+    request = EvidenceCheckRequest(
+        questionnaire=q.id,
+        indicator=ind,
+        lang=lang,
+        text=stored.text,
+        today=when.isoformat(),
+        filename=record.filename,
     )
+    return EVIDENCE_CHECKS.get(key, lambda: offline.check_evidence(request))
 
 
 # --- the coordinator's side ------------------------------------------------------------------

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
-from collections.abc import Callable
 from pathlib import Path
-from threading import Lock
-from typing import TypeVar
 
 import sqlite_utils
 
 from service.assist.summaries import comment_digest, comments_by_subquestion
+from service.caching import LruCache
 from service.domain.answers import AnswerSet
 from service.domain.assessment import Assessment, assess
 from service.domain.assistant import SubquestionSummary, SummaryRequest
@@ -28,41 +25,14 @@ from service.storage import accounts, answers, evidence, respondents, round_summ
 from service.storage.content import plans_digest, round_digest
 from service.storage.rounds import Round, RoundStatus, list_rounds
 
-V = TypeVar("V")
 CACHE_SIZE = 64
 SUMMARY_SENTENCES = 3  # representative sentences per sub-question in the extractive summary
 
 
-class _Cache:
-    """A small LRU of results keyed by round content, so a page view never re-scores old rounds.
-
-    Keys carry a digest of everything the value is computed from (``storage.content``), so a
-    stale entry is never returned: changed content makes a new key and the old one ages out.
-    """
-
-    def __init__(self, size: int = CACHE_SIZE) -> None:
-        self._items: OrderedDict[tuple[object, ...], object] = OrderedDict()
-        self._lock = Lock()
-        self._size = size
-        self.misses = 0
-
-    def get(self, key: tuple[object, ...], make: Callable[[], V]) -> V:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]  # type: ignore[return-value]
-        value = make()
-        with self._lock:
-            self.misses += 1
-            self._items[key] = value
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return value
-
-
-SCORES = _Cache()
-RESULTS = _Cache()
-MODELS = _Cache()
+# Keys carry a digest of everything the value is computed from (``storage.content``).
+SCORES = LruCache(CACHE_SIZE)
+RESULTS = LruCache(CACHE_SIZE)
+MODELS = LruCache(CACHE_SIZE)
 
 
 def questionnaire_of(catalog: Catalog, rnd: Round) -> Questionnaire:

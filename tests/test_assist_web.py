@@ -19,6 +19,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from service import assisting
 from service.assist.knowledge import glossary
 from service.assist.offline import OfflineAssistant
 from service.domain.answers import IndicatorAnswer, Status
@@ -497,6 +498,11 @@ def test_evidence_hints_for_the_respondent_and_the_coordinator(env: Round) -> No
     assert "The assistant noticed:" in review
     assert "does not seem to be about this indicator" in review
     assert "2015" in review
+    # Stored texts are checked once a day, not on each view of the round page.
+    checked = assisting.EVIDENCE_CHECKS.misses
+    again = env.client.get(f"/rounds/{env.id}?lang=en").text
+    assert assisting.EVIDENCE_CHECKS.misses == checked
+    assert again[again.index('id="evidence"') :] == review
 
 
 def test_evidence_of_another_round_or_respondent_is_not_found(
