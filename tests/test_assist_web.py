@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,8 +30,7 @@ from service.settings import Settings
 from service.storage import answers
 from service.storage.db import open_database
 
-from .conftest import free_port
-from .test_assistant_llm import ChatServer, QuietServer
+from .test_assistant_llm import ChatServer, running_chat_server
 from .test_coordinator_web import make_client, sign_in
 
 TEXTS = {
@@ -543,13 +541,8 @@ def test_coordinator_sees_only_their_own_rounds_hints_and_switch(settings: Setti
 @pytest.fixture(scope="module")
 def chat() -> Iterator[str]:
     """The chat-completions test server of test_assistant_llm, on loopback."""
-    httpd = QuietServer(("127.0.0.1", free_port()), ChatServer)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    with running_chat_server() as url:
+        yield url
 
 
 @pytest.mark.parametrize("model", ["valid", "fail"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -103,15 +104,24 @@ class QuietServer(ThreadingHTTPServer):
         return
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+@contextlib.contextmanager
+def running_chat_server() -> Iterator[str]:
+    """The chat-completions test server on a free loopback port; yields its base URL."""
     httpd = QuietServer(("127.0.0.1", free_port()), ChatServer)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with running_chat_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

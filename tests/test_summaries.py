@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 import io
 import json
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,7 +35,7 @@ from service.storage.db import open_database
 
 from .conftest import Server, free_port
 from .test_assist_web import Round
-from .test_assistant_llm import ChatServer, QuietServer
+from .test_assistant_llm import ChatServer, running_chat_server
 from .test_browser import browser, check
 from .test_coordinator_web import PASSWORD, make_client, sign_in
 from .test_report import wait_for_report
@@ -61,13 +60,8 @@ REPRESENTATIVE = ("%(num)s comment. Representative:", "%(num)s comments. Represe
 @pytest.fixture(scope="module")
 def chat() -> Iterator[str]:
     """The chat-completions test server of test_assistant_llm, on loopback."""
-    httpd = QuietServer(("127.0.0.1", free_port()), ChatServer)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    with running_chat_server() as url:
+        yield url
 
 
 def llm_settings(tmp_path: Path, example_dir: Path, chat: str, model: str = "valid") -> Settings:
