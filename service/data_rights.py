@@ -16,7 +16,7 @@ import sqlite_utils
 
 from service.domain.errors import InvalidInput
 from service.storage import privacy
-from service.storage.accounts import Coordinator
+from service.storage.audit import Actor
 from service.storage.privacy import PersonExport, RoundDeletion
 from service.storage.rounds import Round
 
@@ -29,8 +29,6 @@ __all__ = [
     "export_respondent",
     "forget_respondent",
 ]
-
-Actor = Coordinator | str  # a signed-in coordinator, or the operator at the command line
 
 
 def export_respondent(
