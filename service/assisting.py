@@ -272,27 +272,30 @@ def _check_file(
     """
     when = today or dt.datetime.now(dt.UTC).date()
     ind = q.indicator(record.indicator_id)
-    # A stored text never changes (files are kept by content), so its check depends only on
-    # the file, the indicator, the language and the day: the round page, which shows every
-    # file's hints on each view, reads and checks each large text once a day, not each time.
-    key = (q.id, q.version, record.indicator_id, record.sha256, record.filename, lang, when)
-    cached = EVIDENCE_CHECKS.peek(key, EvidenceCheck)
-    if cached is not None:
-        return cached
-    stored = evidence_text.get(db, record.id)
-    if stored is None or ind is None:
-        return check_and_index(
-            db, settings.data_path / "evidence", offline, q.id, record, lang, when
+    # A file's text never changes (files are kept by content), so its check depends only on
+    # the evidence record, its indicator, the language and the day: the round page, which
+    # shows every file's hints on each view, checks each large text once a day, not each time.
+    # Keyed by the record, not the file, so that every record's text is indexed once.
+    key = (q.id, q.version, record.id, record.indicator_id, lang, when)
+
+    def check() -> EvidenceCheck:
+        stored = evidence_text.get(db, record.id)
+        if stored is None or ind is None:
+            return check_and_index(
+                db, settings.data_path / "evidence", offline, q.id, record, lang, when
+            )
+        return offline.check_evidence(
+            EvidenceCheckRequest(
+                questionnaire=q.id,
+                indicator=ind,
+                lang=lang,
+                text=stored.text,
+                today=when.isoformat(),
+                filename=record.filename,
+            )
         )
-    request = EvidenceCheckRequest(
-        questionnaire=q.id,
-        indicator=ind,
-        lang=lang,
-        text=stored.text,
-        today=when.isoformat(),
-        filename=record.filename,
-    )
-    return EVIDENCE_CHECKS.get(key, lambda: offline.check_evidence(request))
+
+    return EVIDENCE_CHECKS.get(key, check)
 
 
 # --- the coordinator's side ------------------------------------------------------------------

@@ -24,15 +24,6 @@ class LruCache:
         self._size = size
         self.misses = 0
 
-    def peek(self, key: tuple[object, ...], kind: type[V]) -> V | None:
-        """The value of type ``kind`` remembered for ``key``, or None (without making one)."""
-        with self._lock:
-            value = self._items.get(key)
-            if isinstance(value, kind):
-                self._items.move_to_end(key)
-                return value
-        return None
-
     def get(self, key: tuple[object, ...], make: Callable[[], V]) -> V:
         """The value for ``key``, made by ``make()`` when it is not remembered."""
         with self._lock:
