@@ -35,6 +35,7 @@ from service.report.rows import (
     ReportModel,
     SubquestionRow,
     SummaryRow,
+    comment_order,
 )
 
 TOP_GAPS = 20
@@ -63,7 +64,7 @@ def _comments(q: Questionnaire, answers: AnswerSet, t: Translator) -> dict[str, 
                     )
                 )
     for rows in by_area.values():
-        rows.sort(key=lambda r: ([int(p) for p in r.indicator.split(".")], r.role, r.text))
+        rows.sort(key=comment_order)
     return by_area
 
 

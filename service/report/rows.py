@@ -64,6 +64,11 @@ class CommentRow(msgspec.Struct, kw_only=True):
     text: str
 
 
+def comment_order(row: CommentRow) -> tuple[list[int], str, str]:
+    """Comments in indicator order (1.2.10 after 1.2.9), then by role and text."""
+    return [int(p) for p in row.indicator.split(".") if p.isdigit()], row.role, row.text
+
+
 class SummaryRow(msgspec.Struct, kw_only=True):
     """A sub-question's summary as shown: its text, who wrote it, and its source comments."""
 

@@ -8,7 +8,7 @@ from service.domain.answers import AnswerSet
 from service.domain.assistant import SubquestionSummary
 from service.domain.questionnaire import Questionnaire
 from service.i18n import Translator
-from service.report.rows import CommentRow, SummaryRow
+from service.report.rows import CommentRow, SummaryRow, comment_order
 
 OFFLINE = "offline"
 
@@ -43,7 +43,7 @@ def summary_rows(
                 )
                 for c in said.sources
             ),
-            key=lambda r: ([int(p) for p in r.indicator.split(".") if p.isdigit()], r.role, r.text),
+            key=comment_order,
         )
         note = t.ngettext(
             "Written by a language model from %(num)s comment.",
